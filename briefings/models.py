@@ -1,0 +1,85 @@
+from django import forms
+from django.db import models
+
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BodyStreamBlock
+from home.models import Theme
+
+
+class BriefingIndexPage(Page):
+    intro = models.TextField(
+        blank=True,
+        max_length=500,
+        help_text="Optional sentence or two shown above the list of briefings.",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["briefings.BriefingPage"]
+    max_count = 1
+    page_description = "The list of briefings. Add briefings under this page."
+
+    def get_items(self):
+        """Live, public briefings in the order editors arrange them in the page tree."""
+        return (
+            BriefingPage.objects.child_of(self)
+            .live()
+            .public()
+            .defer_streamfields()
+            .prefetch_related("themes")
+            .order_by("path")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = self.get_items()
+        return context
+
+
+class BriefingPage(Page):
+    summary = models.TextField(
+        max_length=300,
+        help_text="One or two sentences shown in listings, search results and when the page is "
+        "shared (at most 300 characters).",
+    )
+    body = StreamField(BodyStreamBlock(), blank=True, help_text="The briefing itself.")
+    last_reviewed = models.DateField(
+        help_text="When an editor last checked this briefing was still accurate. "
+        "Readers see it under the title."
+    )
+    pdf = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="PDF version",
+        help_text="Optional printable version offered as a download.",
+    )
+    themes = ParentalManyToManyField(
+        Theme, blank=True, help_text="Choose the subjects this briefing covers."
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("last_reviewed"), FieldPanel("pdf")], heading="Review and download"
+        ),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("themes", [index.SearchField("name"), index.FilterField("slug")]),
+    ]
+
+    parent_page_types = ["briefings.BriefingIndexPage"]
+    subpage_types = []
+    page_description = "A background paper on one subject, kept up to date by editors."

@@ -1,0 +1,215 @@
+"""The charity's own content as its home page stood in November 2016 (shared/seed).
+
+Only the facts and words of that page: no invented news. Themes are an editorial grouping.
+"""
+
+import datetime
+
+THEMES = [
+    ("Human rights", "human-rights"),
+    ("Indigenous peoples", "indigenous-peoples"),
+    ("Environment", "environment"),
+    ("Mining and oil", "mining-and-oil"),
+    ("Politics", "politics"),
+    ("Economy", "economy"),
+]
+
+AIMS_HEADING = "PSG Aims"
+AIMS = (
+    "The Peru Support Group exists to promote social inclusion, sustainable development and the "
+    "observance of human rights in Peru. To that end the PSG highlights shortcomings in "
+    "observance of established norms, whether international or local in nature, in its "
+    "research, advocacy and publications. In so doing, it underscores the relationships that "
+    "exist within the political system, how institutions work, and the effectiveness of policies "
+    "that aim to reduce poverty and inequality within the context of sustainable development."
+)
+
+# (title, date, summary, theme slugs), newest first as on the seed page.
+NEWS = [
+    (
+        "Detainees freed in Cordillera del Condor",
+        datetime.date(2016, 11, 27),
+        "Three people have been freed who were taken captive on 14 November by indigenous groups "
+        "in the Cordillera del Cóndor region (Amazonas) in northern Peru.",
+        ["indigenous-peoples"],
+    ),
+    (
+        "Peru invites UN and IACHR specialists to visit the sites of oil spills",
+        datetime.date(2016, 11, 27),
+        "Justice Minister Marisol Pérez Tello revealed in a radio interview for IdeeleRadio that "
+        "the government has extended an official invitation to the UN Special Rapporteur on Toxic "
+        "Waste, Baskut Tuncak, and to representatives of the Inter-American Commission of Human "
+        "Rights (IACHR), to visit the sites of the oil spills in the Amazon.",
+        ["environment", "mining-and-oil", "human-rights"],
+    ),
+    (
+        "Experts share views on climate change and the problem of water scarcity",
+        datetime.date(2016, 11, 27),
+        "An international meeting was held in Lima on 23 November to discuss ways of defending "
+        "the use of increasingly scarce water by vulnerable communities. The meeting drew experts "
+        "from Argentina and Colombia as well as representatives from communities across the "
+        "Peruvian Andes.",
+        ["environment"],
+    ),
+    (
+        "University Law battle intensifies",
+        datetime.date(2016, 11, 20),
+        "Plans have been under way for weeks to derail the legislation passed under the Humala "
+        "government to reform university governance. Fujimori’s Fuerza Popular, allied with "
+        "APRA, long ago decided that the attempts to tighten the regulation of higher education "
+        "needed to be stopped.",
+        ["politics"],
+    ),
+    (
+        "Saramurillo takes protest to Lima",
+        datetime.date(2016, 11, 20),
+        "The leaders from Saramurillo, in Loreto, took to the streets in Lima on 19-20 November "
+        "as the APEC meeting reached a climax. The president of one of the jungle communities, "
+        "Miguel Manihuari, declared that the protest march was intended to force the Kuczynski "
+        "administration to respond to their demands. The communities have suffered repeated "
+        "breaks in the North Peruvian pipeline operated by Petroperú. They had had meetings with "
+        "the prime minister, Fernando Zavala, and other government officials.",
+        ["indigenous-peoples", "mining-and-oil"],
+    ),
+    (
+        "Mercury poisoning in Madre de Dios",
+        datetime.date(2016, 11, 20),
+        "In a piece published by The Guardian, David Hill highlights the results of studies "
+        "carried out by Duke Global Health Institute in the United States which seek to quantify "
+        "how much local populations are exposed to mercury poisoning.",
+        ["environment", "mining-and-oil"],
+    ),
+    (
+        "Fire strikes twice",
+        datetime.date(2016, 11, 20),
+        "On 17 November a fire broke out in one of the cinemas at the Larcomar shopping mall in "
+        "Miraflores. Four people were killed and several were taken to hospital suffering from "
+        "smoke inhalation.",
+        [],
+    ),
+    (
+        "Mining: more protests, more deaths, some dialogue",
+        datetime.date(2016, 11, 13),
+        "The death of a protester at Las Bambas in October has already had a strong impact on "
+        "public policy, as we outlined last week, and the fear of ‘contagion’ has proved real. "
+        "Last week brought further significant events: further deaths at police hands, this time "
+        "in La Libertad, and more mining protests in the south.",
+        ["mining-and-oil", "human-rights"],
+    ),
+    (
+        "Mining output boosts exports",
+        datetime.date(2016, 11, 13),
+        "The increase in mining output, mostly from Las Bambas and the expansion of Cerro Verde, "
+        "have helped push Peru’s trade balance back towards positive terrain over the first "
+        "three quarters of the year.",
+        ["mining-and-oil", "economy"],
+    ),
+    (
+        "Defending the defenders: human rights defenders at risk",
+        datetime.date(2016, 11, 6),
+        "An Oxfam document draws attention to the plight of human rights defenders in Latin "
+        "America. The report highlights the plight of women in defending human rights",
+        ["human-rights"],
+    ),
+]
+
+# The date the seed page was captured: the last time these texts are known to have been checked.
+BRIEFINGS_REVIEWED = datetime.date(2016, 11, 27)
+
+BRIEFINGS = [
+    (
+        "Historical Overview",
+        "Over the past century Peru has suffered a series of autocratic governments and a civil "
+        "war in which nearly 70,000 people died. Many of the country's ongoing political and "
+        "social problems are a legacy of its somewhat turbulent past.",
+        ["politics", "human-rights"],
+    ),
+    (
+        "Human Rights",
+        "Human rights violations were widespread during the twenty years after the initiation of "
+        "armed conflict in 1980. Efforts to convict perpetrators since the war's end have made "
+        "only limited progress. Today, concerns remain over the treatment of those engaged in "
+        "social protest, particularly against strategically important investment projects.",
+        ["human-rights"],
+    ),
+]
+
+WHY_JOIN = [
+    "Keep up to date with latest news and developments in Peru",
+    "Learn about key issues of poverty, development and human rights in Peru",
+    "Support the work of the Peru Support Group",
+]
+
+# Pages about the site itself: (title, slug, in main menu, summary, paragraphs as HTML).
+STANDARD_PAGES = [
+    (
+        "About",
+        "about",
+        True,
+        "The Peru Support Group is a UK charity that promotes social inclusion, sustainable "
+        "development and the observance of human rights in Peru.",
+        [
+            f"<p>{AIMS}</p>",
+            "<p>Why join the PSG?</p><ul>"
+            + "".join(f"<li>{reason}</li>" for reason in WHY_JOIN)
+            + "</ul>",
+            "<p>This site publishes the group's news summaries and its briefings on Peru. "
+            "News items summarise developments in Peru, often reported first by other outlets, "
+            "which we credit. Briefings give the background to the issues we follow and are "
+            "reviewed by our editors to keep them accurate.</p>",
+        ],
+    ),
+    (
+        "Contact",
+        "contact",
+        False,
+        "How to get in touch with the Peru Support Group about this site and its content.",
+        [
+            "<p>The Peru Support Group is run by a small staff and volunteers in the UK. "
+            "If you have spotted a mistake in a news item or briefing, or a problem using this "
+            "site, please tell us, naming the page's address, and we will correct it.</p>",
+            "<p>Problems with accessibility are handled as described in our "
+            '<a href="/accessibility/">accessibility statement</a>.</p>',
+        ],
+    ),
+    (
+        "Privacy",
+        "privacy",
+        False,
+        "What this site records about you: as little as possible.",
+        [
+            "<p>Reading this site does not require you to give us any personal information. "
+            "We do not use analytics, advertising or tracking services, and pages load nothing "
+            "from other companies' servers: no web fonts, scripts or embedded players. Videos "
+            "and other external media are shown as ordinary links that you may choose to "
+            "follow.</p>",
+            "<p>The site sets no cookies for readers. Cookies are set only for the charity's "
+            "editors when they sign in to manage the site, to keep them signed in and to "
+            "protect their forms.</p>",
+            "<p>Our web server keeps standard technical logs (the address requested, the time "
+            "and your IP address) for a short period to keep the site secure and working.</p>",
+        ],
+    ),
+    (
+        "Accessibility statement",
+        "accessibility",
+        False,
+        "We want everyone to be able to read this site, whatever device or assistive "
+        "technology they use.",
+        [
+            "<p>This site aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at "
+            "level AA. Pages use a clear heading structure, landmarks and a 'skip to main "
+            "content' link; everything works with a keyboard alone; text can be enlarged and "
+            "pages reflow on narrow screens; and colours meet AA contrast. Pages work without "
+            "JavaScript and load no third-party resources, so they stay quick on slow "
+            "connections.</p>",
+            "<p>How we test: every release is checked by automated tests that load each type of "
+            "page in a real browser, including checks of page structure, keyboard access and "
+            "layout on narrow screens.</p>",
+            "<p>If you find something on this site hard to use, please tell us through our "
+            '<a href="/contact/">contact page</a>, saying which page and what went wrong. '
+            "We will reply and aim to fix the problem or give you the information in another "
+            "form.</p>",
+        ],
+    ),
+]

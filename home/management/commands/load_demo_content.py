@@ -1,0 +1,168 @@
+"""Build the site's page tree and the charity's content. Safe to run again: it only adds
+what is missing and never changes a page that already exists."""
+
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.text import slugify
+
+from wagtail.models import Page, Site
+
+from home import demo_content as demo
+from home.models import HomePage, HomePageFeaturedBriefing, StandardPage, Theme
+
+DEMO_ADMIN_USERNAME = "admin"
+
+
+def _paragraphs(paragraphs):
+    return [{"type": "paragraph", "value": html, "id": str(uuid.uuid4())} for html in paragraphs]
+
+
+class Command(BaseCommand):
+    help = "Create the demo page tree and the charity's content (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-admin",
+            action="store_true",
+            help="Do not create the demo 'admin' account (it is only ever created with DEBUG on).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        self.created = 0
+        home = self.home_page()
+        themes = self.themes()
+        news_index = self.child(
+            home,
+            apps.get_model("news", "NewsIndexPage"),
+            slug="news",
+            title="News",
+            show_in_menus=True,
+            intro="News from Peru: human rights, social inclusion and sustainable development.",
+        )
+        # Oldest first, as they were published, so same-day items keep the seed order.
+        for title, date, summary, theme_slugs in reversed(demo.NEWS):
+            self.child(
+                news_index,
+                apps.get_model("news", "NewsItemPage"),
+                title=title,
+                date=date,
+                summary=summary,
+                body=_paragraphs([f"<p>{summary}</p>"]),
+                themes=[themes[slug] for slug in theme_slugs],
+            )
+        briefing_index = self.child(
+            home,
+            apps.get_model("briefings", "BriefingIndexPage"),
+            slug="briefings",
+            title="Briefings",
+            show_in_menus=True,
+            intro="Background to the issues the Peru Support Group follows.",
+        )
+        briefings = [
+            self.child(
+                briefing_index,
+                apps.get_model("briefings", "BriefingPage"),
+                title=title,
+                summary=text,
+                body=_paragraphs([f"<p>{text}</p>"]),
+                last_reviewed=demo.BRIEFINGS_REVIEWED,
+                themes=[themes[slug] for slug in theme_slugs],
+            )
+            for title, text, theme_slugs in demo.BRIEFINGS
+        ]
+        for title, slug, in_menu, summary, paragraphs in demo.STANDARD_PAGES:
+            self.child(
+                home,
+                StandardPage,
+                slug=slug,
+                title=title,
+                show_in_menus=in_menu,
+                summary=summary,
+                body=_paragraphs(paragraphs),
+            )
+        self.fill_home_page(home, briefings)
+        self.site(home)
+        self.demo_admin(options["no_admin"])
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready ({self.created} new objects)."))
+
+    def home_page(self):
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site and isinstance(site.root_page.specific, HomePage):
+            return site.root_page.specific
+        home = HomePage.objects.first()
+        if home is None:
+            home = Page.get_first_root_node().add_child(
+                instance=HomePage(title=settings.WAGTAIL_SITE_NAME, slug="home")
+            )
+            self.created += 1
+        return home
+
+    def themes(self):
+        themes = {}
+        for name, slug in demo.THEMES:
+            themes[slug], created = Theme.objects.get_or_create(slug=slug, defaults={"name": name})
+            self.created += created
+        return themes
+
+    def child(self, parent, model, *, title, slug=None, themes=(), **fields):
+        """The child of `parent` with this slug; created and published if missing."""
+        slug = slug or slugify(title)
+        existing = model.objects.child_of(parent).filter(slug=slug).first()
+        if existing is not None:
+            return existing
+        page = model(title=title, slug=slug, **fields)
+        parent.add_child(instance=page)
+        if themes:
+            page.themes.set(themes)
+        page.save_revision().publish()
+        self.created += 1
+        return page
+
+    def fill_home_page(self, home, briefings):
+        # Only a home page no editor has touched yet (made by the migration, no revisions).
+        if home.latest_revision_id is not None:
+            return
+        home.title = settings.WAGTAIL_SITE_NAME
+        home.aims_heading = demo.AIMS_HEADING
+        home.aims = f"<p>{demo.AIMS}</p>"
+        home.news_count = 10
+        home.featured_briefings.set(
+            [HomePageFeaturedBriefing(page=page, sort_order=i) for i, page in enumerate(briefings)]
+        )
+        home.save_revision().publish()
+        self.created += 1
+
+    def site(self, home):
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost",
+                root_page=home,
+                is_default_site=True,
+                site_name=settings.WAGTAIL_SITE_NAME,
+            )
+            self.created += 1
+        elif site.root_page_id != home.pk or not site.site_name:
+            site.root_page = home
+            site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
+            site.save()
+
+    def demo_admin(self, skip):
+        password = getattr(settings, "DEMO_ADMIN_PASSWORD", None)
+        if skip or not settings.DEBUG or not password:
+            return
+        user_model = get_user_model()
+        if user_model.objects.filter(username=DEMO_ADMIN_USERNAME).exists():
+            return
+        user_model.objects.create_superuser(DEMO_ADMIN_USERNAME, "admin@localhost", password)
+        self.created += 1
+        self.stdout.write(
+            f"Created the demo editor account '{DEMO_ADMIN_USERNAME}' "
+            "(password: DEMO_ADMIN_PASSWORD, see README)."
+        )
