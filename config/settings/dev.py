@@ -1,3 +1,5 @@
+import warnings
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -7,3 +9,8 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-not-for-production
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 # The demo editor account that load_demo_content creates on a development machine.
 DEMO_ADMIN_PASSWORD = env("DEMO_ADMIN_PASSWORD", default="changeme")
+
+# Static files come from the finders here; there is no collectstatic output to warn about.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

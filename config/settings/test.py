@@ -1,3 +1,5 @@
+import warnings
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -11,3 +13,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # No network in tests: embeds resolve through a local finder.
 WAGTAILEMBEDS_FINDERS = [{"class": "tests.embed_finder.LocalEmbedFinder"}]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Static files come from the finders here; there is no collectstatic output to warn about.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

@@ -1,0 +1,69 @@
+import datetime
+
+import factory
+import wagtail_factories
+
+from briefings.models import BriefingIndexPage, BriefingPage
+from home.models import StandardPage, Theme
+from news.models import NewsIndexPage, NewsItemPage
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+    class Meta:
+        model = Theme
+        django_get_or_create = ("slug",)
+
+
+class NewsIndexPageFactory(wagtail_factories.PageFactory):
+    title = "News"
+    slug = "news"
+
+    class Meta:
+        model = NewsIndexPage
+
+
+class NewsItemPageFactory(wagtail_factories.PageFactory):
+    title = factory.Faker("sentence", nb_words=6)
+    slug = factory.Sequence(lambda n: f"news-item-{n}")
+    date = factory.Sequence(lambda n: datetime.date(2016, 11, 27) - datetime.timedelta(days=n))
+    summary = factory.Faker("paragraph", nb_sentences=2)
+
+    class Meta:
+        model = NewsItemPage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def themes(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.themes.set(extracted)
+            obj.save()
+
+
+class BriefingIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Briefings"
+    slug = "briefings"
+
+    class Meta:
+        model = BriefingIndexPage
+
+
+class BriefingPageFactory(wagtail_factories.PageFactory):
+    title = factory.Faker("sentence", nb_words=3)
+    slug = factory.Sequence(lambda n: f"briefing-{n}")
+    summary = factory.Faker("paragraph", nb_sentences=2)
+    last_reviewed = datetime.date(2016, 11, 27)
+
+    class Meta:
+        model = BriefingPage
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    title = factory.Faker("sentence", nb_words=2)
+    slug = factory.Sequence(lambda n: f"standard-{n}")
+    summary = factory.Faker("sentence")
+
+    class Meta:
+        model = StandardPage
