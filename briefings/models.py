@@ -32,7 +32,6 @@ class BriefingIndexPage(Page):
             .live()
             .public()
             .defer_streamfields()
-            .prefetch_related("themes")
             .order_by("path")
         )
 

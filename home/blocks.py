@@ -197,6 +197,14 @@ class TableBlock(TypedTableBlock):
         template = "blocks/table.html"
         label = "Table"
         description = "A simple table of text and numbers with a caption."
+        preview_value = {
+            "caption": "Deaths in social conflicts",
+            "columns": [
+                {"type": "text", "heading": "Region"},
+                {"type": "number", "heading": "Deaths"},
+            ],
+            "rows": [{"values": ["Apurímac", "1"]}, {"values": ["La Libertad", "2"]}],
+        }
 
 
 class BodyStreamBlock(blocks.StreamBlock):

@@ -37,7 +37,6 @@ class NewsIndexPage(Page):
             .live()
             .public()
             .defer_streamfields()
-            .prefetch_related("themes")
             .order_by("-date", "-pk")
         )
 

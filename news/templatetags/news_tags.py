@@ -15,6 +15,4 @@ def latest_news(context, count=10):
     items = NewsItemPage.objects.live().public()
     if site is not None:
         items = items.descendant_of(site.root_page)
-    return list(
-        items.defer_streamfields().prefetch_related("themes").order_by("-date", "-pk")[:count]
-    )
+    return list(items.defer_streamfields().order_by("-date", "-pk")[:count])

@@ -1,0 +1,137 @@
+"""`load_demo_content` builds the charity's site from the seed facts, and is safe to repeat."""
+
+import datetime
+import re
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from wagtail.models import Page, Site
+
+import pytest
+
+from briefings.models import BriefingPage
+from home import demo_content
+from home.models import HomePage, StandardPage, Theme
+from news.models import NewsItemPage
+
+SEED_NEWS = [
+    ("Detainees freed in Cordillera del Condor", "2016-11-27"),
+    ("Peru invites UN and IACHR specialists to visit the sites of oil spills", "2016-11-27"),
+    ("Experts share views on climate change and the problem of water scarcity", "2016-11-27"),
+    ("University Law battle intensifies", "2016-11-20"),
+    ("Saramurillo takes protest to Lima", "2016-11-20"),
+    ("Mercury poisoning in Madre de Dios", "2016-11-20"),
+    ("Fire strikes twice", "2016-11-20"),
+    ("Mining: more protests, more deaths, some dialogue", "2016-11-13"),
+    ("Mining output boosts exports", "2016-11-13"),
+    ("Defending the defenders: human rights defenders at risk", "2016-11-06"),
+]
+
+
+def tree():
+    """Everything a reader or editor could tell apart, page by page."""
+    return [
+        (p.path, p.title, p.slug, p.content_type_id, p.live, p.latest_revision_id)
+        for p in Page.objects.order_by("path")
+    ]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo_content", verbosity=0)
+
+
+def test_running_twice_gives_the_same_tree(db):
+    call_command("load_demo_content", verbosity=0)
+    first = tree()
+    themes = list(Theme.objects.values_list("pk", "slug"))
+    call_command("load_demo_content", verbosity=0)
+    assert tree() == first
+    assert list(Theme.objects.values_list("pk", "slug")) == themes
+    assert Site.objects.count() == 1
+
+
+def test_rerun_keeps_an_editors_changes(db):
+    call_command("load_demo_content", verbosity=0)
+    item = NewsItemPage.objects.get(slug="fire-strikes-twice")
+    item.summary = "Edited by an editor."
+    item.save_revision().publish()
+    home = HomePage.objects.get()
+    home.aims = "<p>Edited aims.</p>"
+    home.save_revision().publish()
+    call_command("load_demo_content", verbosity=0)
+    assert NewsItemPage.objects.get(slug="fire-strikes-twice").summary == "Edited by an editor."
+    assert HomePage.objects.get().aims == "<p>Edited aims.</p>"
+
+
+def test_news_items_match_the_seed(demo, client):
+    html = client.get("/news/").content.decode()
+    titles = re.findall(r'class="card__title"><a href="[^"]*">([^<]*)</a>', html)
+    assert titles == [title for title, _ in SEED_NEWS]
+    for title, date in SEED_NEWS:
+        item = NewsItemPage.objects.get(title=title)
+        assert item.live
+        assert item.date == datetime.date.fromisoformat(date)
+        assert item.summary and item.summary in str(item.body[0].value)
+    assert '<time datetime="2016-11-06">6 November 2016</time>' in html
+
+
+def test_home_page_shows_the_seed_page(demo, client):
+    html = client.get("/").content.decode()
+    assert "PSG Aims" in html
+    assert "The Peru Support Group exists to promote social inclusion" in html
+    assert html.count('class="card__title"') == 10 + 2  # ten news items, two briefings
+    assert "Historical Overview" in html and "Human Rights" in html
+
+
+def test_briefings_and_standard_pages(demo, client):
+    assert set(BriefingPage.objects.live().values_list("title", flat=True)) == {
+        "Historical Overview",
+        "Human Rights",
+    }
+    assert (
+        "nearly 70,000 people died"
+        in client.get("/briefings/historical-overview/").content.decode()
+    )
+    slugs = set(StandardPage.objects.live().values_list("slug", flat=True))
+    assert slugs == {"about", "contact", "privacy", "accessibility"}
+    for slug in slugs:
+        response = client.get(f"/{slug}/")
+        assert response.status_code == 200
+    footer = client.get("/").content.decode().split('class="site-footer"')[1]
+    assert 'href="/accessibility/"' in footer and 'href="/privacy/"' in footer
+
+
+def test_main_navigation(demo, client):
+    nav = client.get("/").content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
+    labels = re.findall(r">([^<>]+)</a>", nav)
+    assert labels == ["Home", "News", "Briefings", "About"]
+
+
+def test_default_site_points_at_the_home_page(demo):
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert site.site_name == "Peru Support Group"
+
+
+def test_no_invented_news(demo):
+    assert NewsItemPage.objects.count() == len(demo_content.NEWS) == 10
+
+
+def test_demo_admin_only_with_debug(db, settings):
+    settings.DEBUG = False
+    settings.DEMO_ADMIN_PASSWORD = "changeme"
+    call_command("load_demo_content", verbosity=0)
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+    settings.DEBUG = True
+    call_command("load_demo_content", verbosity=0)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password("changeme")
+
+    admin.set_password("a-better-password")
+    admin.save()
+    call_command("load_demo_content", verbosity=0)
+    admin.refresh_from_db()
+    assert admin.check_password("a-better-password")
