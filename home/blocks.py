@@ -16,6 +16,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.embeds.embeds import get_embed
 from wagtail.embeds.exceptions import EmbedException
 from wagtail.images.blocks import ImageBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 # What the design styles: no h1 (the page title is the only h1), no images inside rich text
 # (use the image block, which asks for alt text).
@@ -207,6 +208,20 @@ class TableBlock(TypedTableBlock):
         }
 
 
+class MembershipPitchBlock(SnippetChooserBlock):
+    """Places the shared 'Why join?' pitch; editing the snippet changes it everywhere."""
+
+    def __init__(self, **kwargs):
+        # By name, so the base app does not import the members app.
+        super().__init__("members.MembershipPitch", **kwargs)
+
+    class Meta:
+        icon = "group"
+        template = "blocks/membership_pitch.html"
+        label = "Membership pitch"
+        description = "The 'Why join?' panel with its reasons and a link to the join page."
+
+
 class BodyStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = ParagraphBlock()
@@ -217,3 +232,4 @@ class BodyStreamBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
     citation = SourceCitationBlock()
     table = TableBlock()
+    membership_pitch = MembershipPitchBlock()

@@ -134,11 +134,32 @@ BRIEFINGS = [
     ),
 ]
 
+WHY_JOIN_HEADING = "Why join the PSG?"
+WHY_JOIN_CTA = "Become a member"
 WHY_JOIN = [
     "Keep up to date with latest news and developments in Peru",
     "Learn about key issues of poverty, development and human rights in Peru",
     "Support the work of the Peru Support Group",
 ]
+
+# Fees are the editors' to confirm in the admin (Snippets → Membership → Membership tiers).
+MEMBERSHIP_TIERS = [
+    ("Individual", "25.00", "For individual supporters.", 1),
+    ("Unwaged or student", "10.00", "For students, the unemployed and people on a low income.", 2),
+    ("Organisation", "50.00", "For NGOs, trade unions, faith groups and other organisations.", 3),
+]
+
+JOIN_INTRO = (
+    "<p>Membership of the Peru Support Group is open to everyone who shares its aims: to "
+    "promote social inclusion, sustainable development and the observance of human rights in "
+    "Peru. Members keep up to date with news and developments in Peru, learn about the key "
+    "issues of poverty, development and human rights there, and support the group's work.</p>"
+)
+JOIN_THANKS = (
+    "<p>Thank you for applying to join the Peru Support Group. We have sent a confirmation to "
+    "your email address, and our membership secretary will be in touch about your membership "
+    "and how to pay your annual fee.</p>"
+)
 
 # Pages about the site itself: (title, slug, in main menu, summary, paragraphs as HTML).
 STANDARD_PAGES = [

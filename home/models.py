@@ -73,7 +73,12 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("aims"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["news.NewsIndexPage", "briefings.BriefingIndexPage", "home.StandardPage"]
+    subpage_types = [
+        "news.NewsIndexPage",
+        "briefings.BriefingIndexPage",
+        "members.JoinPage",
+        "home.StandardPage",
+    ]
     max_count = 1
     page_description = "The front page of the site: latest news, the aims, featured briefings."
 

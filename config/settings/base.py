@@ -16,7 +16,9 @@ INSTALLED_APPS = [
     "home",
     "news",
     "briefings",
+    "members",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.typed_table_block",
     "wagtail.embeds",
@@ -102,6 +104,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 
 WAGTAIL_SITE_NAME = env("SITE_NAME", default="Peru Support Group")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")

@@ -86,7 +86,18 @@ class Command(BaseCommand):
                 summary=summary,
                 body=_paragraphs(paragraphs),
             )
-        self.fill_home_page(home, briefings)
+        join_page = self.child(
+            home,
+            apps.get_model("members", "JoinPage"),
+            slug="join",
+            title="Join us",
+            show_in_menus=True,
+            intro=demo.JOIN_INTRO,
+            thank_you_text=demo.JOIN_THANKS,
+        )
+        self.membership_tiers()
+        pitch = self.membership_pitch(join_page)
+        self.fill_home_page(home, briefings, pitch)
         self.site(home)
         self.demo_admin(options["no_admin"])
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({self.created} new objects)."))
@@ -124,7 +135,35 @@ class Command(BaseCommand):
         self.created += 1
         return page
 
-    def fill_home_page(self, home, briefings):
+    def membership_tiers(self):
+        tier_model = apps.get_model("members", "MembershipTier")
+        for name, fee, description, order in demo.MEMBERSHIP_TIERS:
+            _, created = tier_model.objects.get_or_create(
+                name=name,
+                defaults={"annual_fee": fee, "description": description, "sort_order": order},
+            )
+            self.created += created
+
+    def membership_pitch(self, join_page):
+        pitch_model = apps.get_model("members", "MembershipPitch")
+        pitch = pitch_model.objects.filter(heading=demo.WHY_JOIN_HEADING).first()
+        if pitch is not None:
+            return pitch
+        pitch = pitch_model(
+            heading=demo.WHY_JOIN_HEADING, cta_label=demo.WHY_JOIN_CTA, cta_page=join_page
+        )
+        pitch.reasons.set(
+            [
+                apps.get_model("members", "MembershipReason")(text=text, sort_order=i)
+                for i, text in enumerate(demo.WHY_JOIN)
+            ]
+        )
+        pitch.save()
+        pitch.save_revision().publish()
+        self.created += 1
+        return pitch
+
+    def fill_home_page(self, home, briefings, pitch):
         # Only a home page no editor has touched yet (made by the migration, no revisions).
         if home.latest_revision_id is not None:
             return
@@ -132,6 +171,7 @@ class Command(BaseCommand):
         home.aims_heading = demo.AIMS_HEADING
         home.aims = f"<p>{demo.AIMS}</p>"
         home.news_count = 10
+        home.body = [{"type": "membership_pitch", "value": pitch.pk, "id": str(uuid.uuid4())}]
         home.featured_briefings.set(
             [HomePageFeaturedBriefing(page=page, sort_order=i) for i, page in enumerate(briefings)]
         )

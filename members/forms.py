@@ -1,0 +1,113 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
+
+from .models import MembershipApplication, MembershipTier
+
+# Bots fill and post a form in well under this; people take longer.
+MIN_FILL_SECONDS = 3
+_SIGNING_SALT = "members.join-form.started"
+ALREADY_APPLIED = "already_applied"
+ALREADY_APPLIED_MESSAGE = (
+    "We already have your application and will be in touch soon. There is no need to apply again."
+)
+
+
+def no_control_characters(value):
+    if any(ord(char) < 32 for char in value):
+        raise ValidationError("Please use ordinary letters and punctuation only (one line).")
+
+
+class ApplicationForm(forms.ModelForm):
+    # Honeypot: hidden from people (and screen readers); bots fill every field they see.
+    website = forms.CharField(required=False, label="Leave this empty")
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = MembershipApplication
+        fields = [
+            "full_name",
+            "email",
+            "address",
+            "country",
+            "tier",
+            "heard_about",
+            "gift_aid",
+            "consent",
+        ]
+        labels = {
+            "full_name": "Full name",
+            "email": "Email address",
+            "address": "Postal address (optional)",
+            "country": "Country",
+            "tier": "Membership type",
+            "heard_about": "How did you hear about us? (optional)",
+            "gift_aid": "Gift Aid (UK taxpayers only)",
+        }
+        help_texts = {
+            "email": "We will send a confirmation here.",
+            "address": "Only if you would like to receive mailings by post.",
+            "gift_aid": "I am a UK taxpayer and want the Peru Support Group to treat my "
+            "membership fees as Gift Aid donations. I understand that if I pay less Income Tax "
+            "or Capital Gains Tax than the Gift Aid claimed, it is my responsibility to pay "
+            "the difference.",
+        }
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "address": forms.Textarea(attrs={"autocomplete": "street-address", "rows": 4}),
+            "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
+            "tier": forms.RadioSelect,
+            "heard_about": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+        error_messages = {
+            "full_name": {"required": "Enter your full name."},
+            "email": {
+                "required": "Enter your email address.",
+                "invalid": "Enter an email address like name@example.org.",
+            },
+            "country": {"required": "Enter the country you live in."},
+            "tier": {"required": "Choose a membership type."},
+        }
+
+    def __init__(self, *args, privacy_url=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].queryset = MembershipTier.objects.all()
+        self.fields["tier"].empty_label = None
+        self.fields["country"].initial = "United Kingdom"
+        for name in ("full_name", "country", "heard_about"):
+            self.fields[name].validators.append(no_control_characters)
+        consent = self.fields["consent"]
+        consent.required = True
+        consent.error_messages["required"] = (
+            "Please agree to us holding your details, or we cannot process your membership."
+        )
+        policy = f'<a href="{privacy_url}">privacy notice</a>' if privacy_url else "privacy notice"
+        consent.label = mark_safe(
+            "I agree to the Peru Support Group holding my details to manage my membership, "
+            f"as described in its {policy}."
+        )
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.fields["started"].initial = signing.dumps(time.time(), salt=_SIGNING_SALT)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if MembershipApplication.objects.filter(
+            email__iexact=email, status=MembershipApplication.Status.NEW
+        ).exists():
+            raise ValidationError(ALREADY_APPLIED_MESSAGE, code=ALREADY_APPLIED)
+        return email
+
+    def looks_like_a_bot(self):
+        """True for a filled honeypot or a form posted faster than a person could."""
+        if self.data.get("website"):
+            return True
+        try:
+            started = float(signing.loads(self.data.get("started", ""), salt=_SIGNING_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            return True
+        return time.time() - started < MIN_FILL_SECONDS
