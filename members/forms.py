@@ -94,6 +94,10 @@ class ApplicationForm(forms.ModelForm):
         if not self.is_bound:
             self.fields["started"].initial = signing.dumps(time.time(), salt=_SIGNING_SALT)
 
+    def clean_address(self):
+        # Browsers send textarea line breaks as CRLF; store plain newlines.
+        return "\n".join(self.cleaned_data["address"].splitlines())
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         if MembershipApplication.objects.filter(

@@ -1,10 +1,12 @@
 import datetime
+from decimal import Decimal
 
 import factory
 import wagtail_factories
 
 from briefings.models import BriefingIndexPage, BriefingPage
 from home.models import StandardPage, Theme
+from members.models import JoinPage, MembershipTier
 from news.models import NewsIndexPage, NewsItemPage
 
 
@@ -67,3 +69,20 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = StandardPage
+
+
+class JoinPageFactory(wagtail_factories.PageFactory):
+    title = "Join us"
+    slug = "join"
+
+    class Meta:
+        model = JoinPage
+
+
+class MembershipTierFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Tier {n}")
+    annual_fee = Decimal("25.00")
+    description = "For individual supporters."
+
+    class Meta:
+        model = MembershipTier

@@ -85,6 +85,16 @@ def test_home_page_shows_the_seed_page(demo, client):
     assert "Historical Overview" in html and "Human Rights" in html
 
 
+def test_home_page_shows_the_seeds_membership_pitch(demo, client):
+    html = client.get("/").content.decode()
+    pitch = html.split('class="panel pitch"')[1].split("</section>")[0]
+    assert "Why join the PSG?" in pitch
+    assert re.findall(r"<li>([^<]+)</li>", pitch) == demo_content.WHY_JOIN
+    assert '<a class="button" href="/join/">Become a member</a>' in pitch
+    join = client.get("/join/").content.decode()
+    assert "Individual" in join and "<form" in join
+
+
 def test_briefings_and_standard_pages(demo, client):
     assert set(BriefingPage.objects.live().values_list("title", flat=True)) == {
         "Historical Overview",
@@ -106,7 +116,7 @@ def test_briefings_and_standard_pages(demo, client):
 def test_main_navigation(demo, client):
     nav = client.get("/").content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
     labels = re.findall(r">([^<>]+)</a>", nav)
-    assert labels == ["Home", "News", "Briefings", "About"]
+    assert labels == ["Home", "News", "Briefings", "About", "Join us"]
 
 
 def test_default_site_points_at_the_home_page(demo):
