@@ -8,6 +8,7 @@ import pytest
 import wagtail_factories
 
 from home.blocks import BodyStreamBlock
+from members.models import MembershipPitch, MembershipReason
 from tests.factories import NewsItemPageFactory
 
 
@@ -23,6 +24,15 @@ def document(db):
     )
 
 
+@pytest.fixture
+def pitch(db):
+    pitch = MembershipPitch(heading="Why join the PSG?", cta_label="Become a member")
+    pitch.reasons = [MembershipReason(text="Support the work of the Peru Support Group")]
+    pitch.save()
+    pitch.save_revision().publish()
+    return pitch
+
+
 def table_value():
     return {
         "caption": "Deaths in social conflicts",
@@ -31,7 +41,7 @@ def table_value():
     }
 
 
-def samples(image, document, page):
+def samples(image, document, page, pitch):
     """A raw value for each block and what a reader must see when it renders."""
     return {
         "heading": (
@@ -75,6 +85,10 @@ def samples(image, document, page):
             },
             ["<cite>", "Mercury crisis in Madre de Dios", "The Guardian", 'datetime="2016-11-20"'],
         ),
+        "membership_pitch": (
+            pitch.pk,
+            ["<h2", "Why join the PSG?", "<li>Support the work of the Peru Support Group</li>"],
+        ),
         "table": (
             table_value(),
             [
@@ -86,9 +100,9 @@ def samples(image, document, page):
     }
 
 
-def test_every_block_renders_in_a_page(client, news_index, image, document):
+def test_every_block_renders_in_a_page(client, news_index, image, document, pitch):
     target = NewsItemPageFactory(parent=news_index, title="Target")
-    cases = samples(image, document, target)
+    cases = samples(image, document, target, pitch)
     assert set(cases) == set(BodyStreamBlock.base_blocks), "every block needs a sample here"
     item = NewsItemPageFactory(parent=news_index, title="Every block")
     item.body = [{"type": name, "value": raw} for name, (raw, _) in cases.items()]

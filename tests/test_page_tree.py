@@ -5,8 +5,9 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from briefings.models import BriefingIndexPage, BriefingPage
 from home.models import HomePage, StandardPage
+from members.models import JoinPage
 from news.models import NewsIndexPage, NewsItemPage
-from tests.factories import BriefingIndexPageFactory, NewsIndexPageFactory
+from tests.factories import BriefingIndexPageFactory, JoinPageFactory, NewsIndexPageFactory
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -20,7 +21,9 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertIsInstance(self.home, HomePage)
 
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {NewsIndexPage, BriefingIndexPage, StandardPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {NewsIndexPage, BriefingIndexPage, JoinPage, StandardPage}
+        )
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_news_index_takes_only_news_items(self):
@@ -48,6 +51,13 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(NewsIndexPage, BriefingPage)
         self.assertCanNotCreateAt(HomePage, BriefingPage)
 
+    def test_join_page_is_a_single_child_of_home(self):
+        self.assertAllowedParentPageTypes(JoinPage, {HomePage})
+        self.assertAllowedSubpageTypes(JoinPage, set())
+        self.assertCanCreateAt(HomePage, JoinPage)
+        JoinPageFactory(parent=self.home)
+        self.assertFalse(JoinPage.can_create_at(self.home))
+
     def test_singletons_cannot_be_added_twice(self):
         self.assertFalse(NewsIndexPage.can_create_at(self.home))
         self.assertFalse(BriefingIndexPage.can_create_at(self.home))
@@ -61,6 +71,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
             NewsItemPage,
             BriefingIndexPage,
             BriefingPage,
+            JoinPage,
         ):
             with self.subTest(model=model.__name__):
                 self.assertTrue(model.page_description)
@@ -74,6 +85,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
             NewsItemPage,
             BriefingIndexPage,
             BriefingPage,
+            JoinPage,
         ):
             for field in model._meta.get_fields():
                 if field.name in page_fields or not getattr(field, "editable", False):
