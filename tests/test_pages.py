@@ -10,6 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from briefings.models import BriefingIndexPage, BriefingPage
 from home.models import StandardPage
+from members.models import JoinPage
 from news.models import NewsIndexPage, NewsItemPage
 from tests.factories import (
     BriefingIndexPageFactory,
@@ -204,6 +205,24 @@ class PageRenderingTests(WagtailPageTestCase):
             BriefingIndexPage,
             nested_form_data({"title": "Briefings", "slug": "briefings", "intro": ""}),
         )
+
+    def test_admin_creates_the_join_page_which_renders_and_previews(self):
+        self.assertCanCreate(
+            self.home,
+            JoinPage,
+            nested_form_data(
+                {
+                    "title": "Join us",
+                    "slug": "join",
+                    "intro": rich_text("<p>Membership is open to all.</p>"),
+                    "thank_you_text": rich_text("<p>Thank you.</p>"),
+                }
+            ),
+        )
+        join = JoinPage.objects.get()
+        self.assertPageIsRenderable(join)
+        self.assertPageIsRenderable(join, route_path="/thanks/")
+        self.assertPageIsPreviewable(join)
 
     def test_admin_edits_the_home_page(self):
         response = self.client.post(
