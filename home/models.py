@@ -3,12 +3,72 @@ from django.db import models
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock
+from .seo import organisation
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """How the site describes itself to search engines and social networks."""
+
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when a page is shared on social media and has no image of its own. "
+        "Landscape, at least 1200 × 630 pixels.",
+    )
+    twitter_handle = models.CharField(
+        "X (Twitter) account",
+        max_length=16,
+        blank=True,
+        help_text="Without the @, e.g. 'perusupport'. Credited when pages are shared on X.",
+    )
+    facebook_url = models.URLField("Facebook page", blank=True, help_text="Full address.")
+    x_url = models.URLField("X (Twitter) page", blank=True, help_text="Full address.")
+    instagram_url = models.URLField("Instagram page", blank=True, help_text="Full address.")
+    youtube_url = models.URLField("YouTube channel", blank=True, help_text="Full address.")
+    linkedin_url = models.URLField("LinkedIn page", blank=True, help_text="Full address.")
+
+    panels = [
+        FieldPanel("default_share_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("twitter_handle"),
+                FieldPanel("facebook_url"),
+                FieldPanel("x_url"),
+                FieldPanel("instagram_url"),
+                FieldPanel("youtube_url"),
+                FieldPanel("linkedin_url"),
+            ],
+            heading="Social media",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "site settings"
+
+    @property
+    def social_links(self):
+        return [
+            url
+            for url in (
+                self.facebook_url,
+                self.x_url,
+                self.instagram_url,
+                self.youtube_url,
+                self.linkedin_url,
+            )
+            if url
+        ]
 
 
 @register_snippet
@@ -81,6 +141,12 @@ class HomePage(Page):
     ]
     max_count = 1
     page_description = "The front page of the site: latest news, the aims, featured briefings."
+
+    def get_structured_data(self, request, site_settings, image=None):
+        data = organisation(request, site_settings, self.aims)
+        if image:
+            data["logo"] = image["url"]
+        return data
 
     def get_featured_briefings(self):
         """The featured briefings that readers may see, in the editor's order."""

@@ -3,18 +3,23 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
 from home.models import Theme
+from home.seo import organisation
+
+from .feeds import AtomNewsFeed, NewsFeed
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(RoutablePageMixin, Page):
     intro = models.TextField(
         blank=True,
         max_length=500,
@@ -46,15 +51,34 @@ class NewsIndexPage(Page):
         items = self.get_items()
         return Theme.objects.filter(newsitempage__in=items.values("pk")).distinct()
 
+    @staticmethod
+    def get_theme(request):
+        """The theme named by ?theme=, None without one; an unknown theme is a 404."""
+        slug = request.GET.get("theme")
+        if not slug:
+            return None
+        theme = Theme.objects.filter(slug=slug).first()
+        if theme is None:
+            raise Http404("No such theme.")
+        return theme
+
+    @path("")
+    def listing(self, request):
+        return self.render(request)
+
+    @path("feed/", name="feed")
+    def rss_feed(self, request):
+        return NewsFeed(self, self.get_theme(request))(request)
+
+    @path("feed/atom/", name="atom_feed")
+    def atom_feed(self, request):
+        return AtomNewsFeed(self, self.get_theme(request))(request)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         items = self.get_items()
-        theme = None
-        slug = request.GET.get("theme")
-        if slug:
-            theme = Theme.objects.filter(slug=slug).first()
-            if theme is None:
-                raise Http404("No such theme.")
+        theme = self.get_theme(request)
+        if theme is not None:
             items = items.filter(themes=theme)
         paginator = Paginator(items, self.items_per_page)
         page_obj = paginator.get_page(request.GET.get("page"))
@@ -104,3 +128,25 @@ class NewsItemPage(Page):
 
     class Meta:
         verbose_name = "news item"
+
+    def get_structured_data(self, request, site_settings, image=None):
+        publisher = organisation(request, site_settings)
+        del publisher["@context"]
+        modified = self.last_published_at or self.latest_revision_created_at
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": Truncator(self.title).chars(110),
+            "description": self.summary,
+            "datePublished": self.date.isoformat(),
+            "dateModified": modified.isoformat() if modified else self.date.isoformat(),
+            "url": request.build_absolute_uri(self.get_url(request)),
+            "mainEntityOfPage": request.build_absolute_uri(self.get_url(request)),
+            "publisher": publisher,
+            "author": publisher,
+        }
+        if self.themes.all():
+            data["keywords"] = [theme.name for theme in self.themes.all()]
+        if image:
+            data["image"] = [image["url"]]
+        return data

@@ -1,0 +1,71 @@
+"""RSS 2.0 and Atom feeds of the latest news, optionally for one theme."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+FEED_LENGTH = 20
+
+
+class NewsFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, index, theme=None):
+        super().__init__()
+        self.index = index
+        self.theme = theme
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self):
+        site_name = self.index.get_site().site_name or "News"
+        if self.theme:
+            return f"{site_name}: {self.index.title} about {self.theme.name}"
+        return f"{site_name}: {self.index.title}"
+
+    # Relative links: the syndication framework makes them absolute with the request's host.
+    def link(self):
+        url = self.index.get_url(self.request)
+        return f"{url}?theme={self.theme.slug}" if self.theme else url
+
+    def description(self):
+        return self.index.intro or f"The latest {self.index.title.lower()}."
+
+    def feed_url(self):
+        return self.request.build_absolute_uri()
+
+    def items(self):
+        items = self.index.get_items().prefetch_related("themes")
+        if self.theme:
+            items = items.filter(themes=self.theme)
+        return items[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.get_url(self.request)
+
+    def item_pubdate(self, item):
+        # The editorial date, at midnight where the charity works.
+        return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_categories(self, item):
+        return [theme.name for theme in item.themes.all()]
+
+
+class AtomNewsFeed(NewsFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self):
+        return self.description()
