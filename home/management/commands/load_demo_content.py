@@ -1,19 +1,25 @@
 """Build the site's page tree and the charity's content. Safe to run again: it only adds
 what is missing and never changes a page that already exists."""
 
+import io
 import uuid
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
 
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+
 from home import demo_content as demo
-from home.models import HomePage, HomePageFeaturedBriefing, StandardPage, Theme
+from home.models import HomePage, HomePageFeaturedBriefing, SiteSettings, StandardPage, Theme
 
 DEMO_ADMIN_USERNAME = "admin"
 
@@ -99,6 +105,7 @@ class Command(BaseCommand):
         pitch = self.membership_pitch(join_page)
         self.fill_home_page(home, briefings, pitch)
         self.site(home)
+        self.share_image(home)
         self.demo_admin(options["no_admin"])
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({self.created} new objects)."))
 
@@ -192,6 +199,35 @@ class Command(BaseCommand):
             site.root_page = home
             site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
             site.save()
+
+    def share_image(self, home):
+        """A plain branded card for shared links, drawn here rather than shipped as a binary."""
+        site_settings = SiteSettings.for_site(home.get_site())
+        if site_settings.default_share_image_id:
+            return
+        card = PILImage.new("RGB", (1200, 630), "#a30d1c")
+        draw = ImageDraw.Draw(card)
+        draw.text(
+            (80, 240), settings.WAGTAIL_SITE_NAME, fill="white", font=ImageFont.load_default(84)
+        )
+        draw.text(
+            (80, 360),
+            "Human rights, social inclusion and sustainable development in Peru",
+            fill="white",
+            font=ImageFont.load_default(36),
+        )
+        buffer = io.BytesIO()
+        card.save(buffer, "PNG")
+        image = get_image_model()(
+            title=f"{settings.WAGTAIL_SITE_NAME} sharing card",
+            description=f"{settings.WAGTAIL_SITE_NAME}: human rights, social inclusion and "
+            "sustainable development in Peru",
+            file=ImageFile(buffer, name="sharing-card.png"),
+        )
+        image.save()
+        site_settings.default_share_image = image
+        site_settings.save()
+        self.created += 1
 
     def demo_admin(self, skip):
         password = getattr(settings, "DEMO_ADMIN_PASSWORD", None)
