@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -77,6 +77,8 @@ def home_page(transactional_db):
     including the tree the migrations made. pytest-django runs these transactional tests
     after all others, so only later browser tests need the tree rebuilt.
     """
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     site = Site.objects.filter(is_default_site=True).first()
     if site is not None:
         return site.root_page.specific
