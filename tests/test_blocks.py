@@ -58,7 +58,15 @@ def samples(image, document, page, pitch):
                 "caption": "Saramurillo leaders in Lima",
                 "credit": "PSG",
             },
-            ['alt="Marchers in Lima"', "<figcaption>Saramurillo leaders in Lima", "<picture"],
+            [
+                'alt="Marchers in Lima"',
+                "<figcaption>Saramurillo leaders in Lima",
+                "<picture",
+                'loading="lazy"',
+                'width="',
+                'height="',
+                "srcset=",
+            ],
         ),
         "quote": (
             {"text": "We want answers.", "attribution": "Miguel Manihuari"},

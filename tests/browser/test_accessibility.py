@@ -145,3 +145,19 @@ def test_pages_work_without_javascript(browser, live_server, demo_site):
     page.get_by_role("link", name="Mining output boosts exports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mining output boosts exports")
     context.close()
+
+
+def test_news_item_prints_title_date_body_and_address_without_navigation(
+    page, live_server, demo_site
+):
+    path = "/news/mercury-poisoning-in-madre-de-dios/"
+    page.goto(f"{live_server.url}{path}")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_be_hidden()
+    expect(page.locator("footer")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("article time")).to_have_text("20 November 2016")
+    expect(page.get_by_text(f"Printed from {live_server.url}{path}")).to_be_visible()
+    page.emulate_media(media="screen")
+    expect(page.get_by_text("Printed from")).to_be_hidden()
