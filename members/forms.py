@@ -21,6 +21,11 @@ def no_control_characters(value):
         raise ValidationError("Please use ordinary letters and punctuation only (one line).")
 
 
+def no_control_characters_but_line_breaks(value):
+    if any(ord(char) < 32 and char not in "\r\n\t" for char in value):
+        raise ValidationError("Please use ordinary letters and punctuation only.")
+
+
 class ApplicationForm(forms.ModelForm):
     # Honeypot: hidden from people (and screen readers); bots fill every field they see.
     website = forms.CharField(required=False, label="Leave this empty")
@@ -80,6 +85,7 @@ class ApplicationForm(forms.ModelForm):
         self.fields["country"].initial = "United Kingdom"
         for name in ("full_name", "country", "heard_about"):
             self.fields[name].validators.append(no_control_characters)
+        self.fields["address"].validators.append(no_control_characters_but_line_breaks)
         consent = self.fields["consent"]
         consent.required = True
         consent.error_messages["required"] = (

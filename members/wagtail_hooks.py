@@ -1,8 +1,11 @@
+from django.contrib.admin import RelatedFieldListFilter
+from django.contrib.admin.utils import lookup_field
 from django.utils.html import format_html
 
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
@@ -18,9 +21,36 @@ def escape_formula(value):
 
 
 class ApplicationIndexView(IndexView):
+    def to_row_dict(self, item):
+        # Real values rather than the list view's "-" placeholder, so "no Gift Aid" and
+        # "not given" can be told apart.
+        row = {}
+        for field in self.list_export:
+            _, _, value = lookup_field(field, item, self.model_admin)
+            if isinstance(value, bool):
+                value = "Yes" if value else "No"
+            row[field] = "" if value is None else value
+        return row
+
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
-        return escape_formula(value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        if export_format == self.FORMAT_XLSX:
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return escape_formula(value)
+
+    def stream_csv(self, queryset):
+        # A byte order mark, so spreadsheet programs read accented names as UTF-8.
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+
+class TierFilter(RelatedFieldListFilter):
+    """Tiers in their own order; Django's version asks the Django admin, not installed here."""
+
+    def field_admin_ordering(self, field, request, model_admin):
+        return ()
 
 
 class MembershipApplicationAdmin(ModelAdmin):
@@ -31,7 +61,7 @@ class MembershipApplicationAdmin(ModelAdmin):
     add_to_settings_menu = False
     index_view_class = ApplicationIndexView
     list_display = ("full_name", "email", "tier", "status_label", "created_at")
-    list_filter = ("status", "tier", "created_at")
+    list_filter = ("status", ("tier", TierFilter), "created_at")
     search_fields = ("full_name", "email")
     inspect_view_enabled = True
     inspect_view_fields = (

@@ -157,6 +157,7 @@ class TestApplying:
             ({"tier": "999999"}, "tier", "Select a valid choice"),
             ({"full_name": "Mallory\r\nBcc: victim@example.org"}, "full_name", "one line"),
             ({"full_name": "Nul\x00byte"}, "full_name", "Null characters are not allowed."),
+            ({"address": "1 Calle\x1bLima"}, "address", "ordinary letters and punctuation"),
         ],
     )
     def test_bad_input_is_refused_with_a_message_and_nothing_stored(

@@ -31,8 +31,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, months, dry_run, **options):
-        if months < 1:
-            raise CommandError("--months must be at least 1.")
+        if not 1 <= months <= 1200:
+            raise CommandError("--months must be between 1 and 1200.")
         cutoff = months_before(timezone.now(), months)
         old = MembershipApplication.objects.filter(
             status=MembershipApplication.Status.DECLINED, created_at__lt=cutoff
