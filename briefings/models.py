@@ -19,6 +19,7 @@ class BriefingIndexPage(Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["briefings.BriefingPage"]

@@ -31,6 +31,8 @@ class HeadingBlock(blocks.StructBlock):
         choices=[("h2", "Section (level 2)"), ("h3", "Subsection (level 3)")],
         default="h2",
         help_text="Use level 3 only under a level 2 heading.",
+        # Otherwise every heading would index the words 'Section (level 2)'.
+        search_index=False,
     )
 
     class Meta:

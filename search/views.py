@@ -1,0 +1,193 @@
+"""The site search page: every live, public page on the site, with filters, the results
+editors recommend for a query (search promotions) and a log of what readers look for."""
+
+import logging
+import operator
+from functools import reduce
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import DatabaseError, transaction
+from django.db.models import DateField, F, Q
+from django.db.models.functions import Coalesce, TruncDate
+from django.shortcuts import render
+from django.utils import timezone
+
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Page, Site
+from wagtail.search.utils import normalise_query_string
+
+from home.models import Theme
+
+from .models import QueryOutcome
+from .query import MAX_LENGTH, MAX_TERMS, clean_query
+
+logger = logging.getLogger(__name__)
+
+RESULTS_PER_PAGE = 10
+
+# The ?type= filter: a reader-facing key, its label and the page model it shows.
+TYPES = {
+    "news": ("News", "news.NewsItemPage"),
+    "briefings": ("Briefings", "briefings.BriefingPage"),
+}
+ORDERS = {"": "Most relevant first", "newest": "Newest first"}
+# Pages dated by a field of their own; every other page by the day it was first published.
+DATE_FIELDS = {"news.NewsItemPage": "date"}
+
+
+def visible_pages(request):
+    """Every page a reader may see on this site: live, public and not past its expiry."""
+    pages = Page.objects.live().public()
+    site = Site.find_for_request(request)
+    if site is not None:
+        pages = pages.descendant_of(site.root_page, inclusive=True)
+    # An expired page stays live until the publish_scheduled command next runs.
+    expired = Page.objects.filter(expire_at__lte=timezone.now()).values("pk")
+    return pages.exclude(pk__in=expired)
+
+
+def with_theme(pages, theme):
+    """The pages tagged with `theme`, whatever their type."""
+    tagged = [
+        Q(pk__in=relation.related_model.objects.filter(**{relation.field.name: theme}).values("pk"))
+        for relation in Theme._meta.related_objects
+        if relation.many_to_many and issubclass(relation.related_model, Page)
+    ]
+    return pages.filter(reduce(operator.or_, tagged)) if tagged else pages.none()
+
+
+def listing_date():
+    """The date shown with a result and used by 'newest first', for pages of any type."""
+    own_dates = [
+        F(f"{apps.get_model(label)._meta.model_name}__{name}")
+        for label, name in DATE_FIELDS.items()
+    ]
+    return Coalesce(*own_dates, TruncDate("first_published_at"), output_field=DateField())
+
+
+def run_search(pages, search_query, order):
+    """Lazy search results of specific pages, ordered as the reader asked."""
+    pages = pages.annotate(listing_date=listing_date()).specific().defer_streamfields()
+    if order == "newest":
+        pages = pages.order_by(
+            F("listing_date").desc(nulls_last=True), "-first_published_at", "-id"
+        )
+        return pages.search(search_query, order_by_relevance=False)
+    return pages.search(search_query)
+
+
+def promoted(query, pages, filtered):
+    """The editors' recommendations for `query` that the reader may see, in their order."""
+    if query is None:
+        return []
+    promotions = list(
+        SearchPromotion.objects.filter(query=query)
+        .filter(Q(page__isnull=True) | Q(page__in=pages.values("pk")))
+        .order_by("sort_order", "pk")
+    )
+    page_ids = [promotion.page_id for promotion in promotions if promotion.page_id]
+    specific = {}
+    if page_ids:
+        found = pages.filter(pk__in=page_ids).annotate(listing_date=listing_date())
+        specific = {page.pk: page for page in found.specific().defer_streamfields()}
+    return [
+        {"promotion": promotion, "page": specific.get(promotion.page_id)}
+        for promotion in promotions
+        # An external link is no answer to a search filtered by type or theme.
+        if (promotion.page_id and promotion.page_id in specific)
+        or (not promotion.page_id and not filtered)
+    ]
+
+
+def log_search(text, query, result_count):
+    """Count the search in Wagtail's query log and, given a result count, keep it for the
+    'no results' report. A failure here never costs the reader their results."""
+    try:
+        with transaction.atomic():
+            query = query or Query.get(text)
+            query.add_hit()
+            if result_count is not None:
+                QueryOutcome.objects.update_or_create(
+                    query=query,
+                    defaults={"result_count": result_count, "searched_at": timezone.now()},
+                )
+    except DatabaseError:
+        logger.warning("Could not log the search %r", text, exc_info=True)
+
+
+def search(request):
+    cleaned = clean_query(request.GET.get("query", ""))
+    themes = list(Theme.objects.all())
+    type_key = request.GET.get("type", "")
+    type_key = type_key if type_key in TYPES else ""
+    theme_slug = request.GET.get("theme", "")
+    theme = next((theme for theme in themes if theme.slug == theme_slug), None)
+    order = request.GET.get("order", "")
+    order = order if order in ORDERS else ""
+    filtered = bool(type_key or theme)
+
+    context = {
+        "query": cleaned.text,
+        "shortened": cleaned.shortened,
+        "max_length": MAX_LENGTH,
+        "max_terms": MAX_TERMS,
+        "types": [(key, label) for key, (label, _) in TYPES.items()],
+        "type": type_key,
+        "type_label": TYPES[type_key][0] if type_key else "",
+        "themes": themes,
+        "theme": theme,
+        "orders": list(ORDERS.items()),
+        "order": order,
+        "promotions": [],
+        "page_obj": None,
+        "result_count": 0,
+    }
+    if not cleaned.text:
+        return render(request, "search/search.html", context)
+
+    pages = visible_pages(request)
+    if type_key:
+        model = apps.get_model(TYPES[type_key][1])
+        pages = pages.filter(content_type=ContentType.objects.get_for_model(model))
+    if theme is not None:
+        pages = with_theme(pages, theme)
+
+    logged_query = Query.objects.filter(query_string=normalise_query_string(cleaned.text)).first()
+    promotions = promoted(logged_query, pages, filtered)
+    page_obj = None
+    paginator = Paginator([], RESULTS_PER_PAGE)
+    failed = False
+    if cleaned.search_query is not None:
+        # Promoted pages are listed once, first.
+        promoted_ids = [item["page"].pk for item in promotions if item["page"]]
+        results = run_search(pages.exclude(pk__in=promoted_ids), cleaned.search_query, order)
+        try:
+            # A savepoint, so that on PostgreSQL a failed query leaves the transaction usable.
+            with transaction.atomic():
+                paginator = Paginator(results, RESULTS_PER_PAGE)
+                page_obj = paginator.get_page(request.GET.get("page"))
+                page_obj.object_list = list(page_obj.object_list)
+        except DatabaseError:
+            logger.warning("Search failed for %r", cleaned.text, exc_info=True)
+            paginator = Paginator([], RESULTS_PER_PAGE)
+            page_obj = None
+            failed = True
+    if page_obj is None:
+        page_obj = paginator.get_page(1)
+
+    result_count = len(promotions) + paginator.count
+    if page_obj.number == 1:
+        # Only an unfiltered, successful search says whether the words find anything.
+        verdict = None if filtered or failed else result_count
+        log_search(cleaned.text, logged_query, verdict)
+    context.update(
+        {
+            "promotions": promotions if page_obj.number == 1 else [],
+            "page_obj": page_obj,
+            "page_range": paginator.get_elided_page_range(page_obj.number),
+            "result_count": result_count,
+        }
+    )
+    return render(request, "search/search.html", context)
