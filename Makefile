@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format check install install-dev chromium postgres test-sqlite test-postgres clean
+.PHONY: run test lint format check install install-dev chromium services test-sqlite test-postgres clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,8 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-postgres:
-	@bash .ci/start-postgres
+services:
+	@bash .ci/start-services
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -58,13 +58,21 @@ check: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
-test-sqlite: install-dev chromium
+test-sqlite: install-dev chromium services
 	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install-dev chromium postgres
+test-postgres: install-dev chromium services
 	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 test: check lint test-sqlite test-postgres
+
+# Database (pg_dump or SQLite's backup) and media in one archive under backups/.
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/psg-....tar.gz"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles .test-db.sqlite3

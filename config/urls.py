@@ -7,13 +7,17 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.sitemap import PageSitemap
-from home.views import robots_txt
+from home.views import health, robots_txt, security_txt
+from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("health/", health, name="health"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
+    path("search/", search_views.search, name="search"),
 ]
 
 if settings.DEBUG:

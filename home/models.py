@@ -10,6 +10,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock
+from .cache import cached
 from .seo import organisation
 
 
@@ -37,6 +38,13 @@ class SiteSettings(BaseSiteSetting):
     instagram_url = models.URLField("Instagram page", blank=True, help_text="Full address.")
     youtube_url = models.URLField("YouTube channel", blank=True, help_text="Full address.")
     linkedin_url = models.URLField("LinkedIn page", blank=True, help_text="Full address.")
+    security_contact = models.CharField(
+        "security contact",
+        max_length=200,
+        blank=True,
+        help_text="Where researchers report a security problem with this site, as an email "
+        "address or a web address. Published at /.well-known/security.txt.",
+    )
 
     panels = [
         FieldPanel("default_share_image"),
@@ -51,10 +59,18 @@ class SiteSettings(BaseSiteSetting):
             ],
             heading="Social media",
         ),
+        FieldPanel("security_contact"),
     ]
 
     class Meta:
         verbose_name = "site settings"
+
+    @property
+    def security_contact_uri(self):
+        contact = self.security_contact.strip()
+        if "@" in contact and not contact.startswith(("mailto:", "http")):
+            return f"mailto:{contact}"
+        return contact
 
     @property
     def social_links(self):
@@ -142,18 +158,32 @@ class HomePage(Page):
     max_count = 1
     page_description = "The front page of the site: latest news, the aims, featured briefings."
 
-    def get_structured_data(self, request, site_settings, image=None):
-        data = organisation(request, site_settings, self.aims)
+    def get_structured_data(self, request, social_links, image=None):
+        data = organisation(request, social_links, self.aims)
         if image:
             data["logo"] = image["url"]
         return data
 
-    def get_featured_briefings(self):
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_briefings"] = self.get_featured_briefings(
+            preview=getattr(request, "is_preview", False)
+        )
+        return context
+
+    def get_featured_briefings(self, preview=False):
         """The featured briefings that readers may see, in the editor's order."""
-        ids = [item.page_id for item in self.featured_briefings.all() if item.page_id]
-        pages = Page.objects.filter(pk__in=ids).live().public().specific().defer_streamfields()
-        by_id = {page.pk: page for page in pages}
-        return [by_id[pk] for pk in ids if pk in by_id]
+
+        def build():
+            ids = [item.page_id for item in self.featured_briefings.all() if item.page_id]
+            pages = Page.objects.filter(pk__in=ids).live().public().specific()
+            by_id = {page.pk: page for page in pages.defer_streamfields()}
+            return [by_id[pk] for pk in ids if pk in by_id]
+
+        # A preview shows the editor's unsaved choice; the published page may use the cache.
+        if preview or not self.pk:
+            return build()
+        return cached(f"featured-briefings:{self.pk}", build)
 
 
 class HomePageFeaturedBriefing(Orderable):

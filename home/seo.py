@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 from wagtail.models import Site
 
 
-def organisation(request, site_settings, description=""):
+def organisation(request, social_links=(), description=""):
     """The charity, as schema.org describes an organisation."""
     root = Site.find_for_request(request).root_page
     data = {
@@ -18,6 +18,6 @@ def organisation(request, site_settings, description=""):
     }
     if description:
         data["description"] = Truncator(strip_tags(description)).chars(300)
-    if site_settings.social_links:
-        data["sameAs"] = site_settings.social_links
+    if social_links:
+        data["sameAs"] = list(social_links)
     return data

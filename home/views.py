@@ -1,7 +1,17 @@
-from django.http import HttpResponse
+import datetime
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .models import SiteSettings
+
+logger = logging.getLogger(__name__)
 
 
 def csrf_failure(request, reason=""):
@@ -16,5 +26,34 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /search/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+def health(request):
+    """For load balancers and monitors: is this app server able to reach its database?"""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database is unreachable")
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def security_txt(request):
+    """RFC 9116: how to report a security problem, from the site settings."""
+    site_settings = SiteSettings.for_request(request)
+    if not site_settings.security_contact:
+        raise Http404("No security contact has been set.")
+    expires = timezone.now().replace(microsecond=0) + datetime.timedelta(days=365)
+    lines = [
+        f"Contact: {site_settings.security_contact_uri}",
+        f"Expires: {expires.astimezone(datetime.UTC).isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: en, es",
+        f"Canonical: {request.build_absolute_uri(request.path)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

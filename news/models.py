@@ -13,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
+from home.cache import cached
 from home.models import Theme
 from home.seo import organisation
 
@@ -27,6 +28,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.NewsItemPage"]
@@ -48,8 +50,12 @@ class NewsIndexPage(RoutablePageMixin, Page):
     @cached_property
     def themes(self):
         """Themes that at least one listed news item carries, for the filter links."""
-        items = self.get_items()
-        return Theme.objects.filter(newsitempage__in=items.values("pk")).distinct()
+        return cached(
+            f"news-themes:{self.pk}",
+            lambda: list(
+                Theme.objects.filter(newsitempage__in=self.get_items().values("pk")).distinct()
+            ),
+        )
 
     @staticmethod
     def get_theme(request):
@@ -129,8 +135,13 @@ class NewsItemPage(Page):
     class Meta:
         verbose_name = "news item"
 
-    def get_structured_data(self, request, site_settings, image=None):
-        publisher = organisation(request, site_settings)
+    @cached_property
+    def theme_list(self):
+        """The item's themes, read once however often the page mentions them."""
+        return list(self.themes.all())
+
+    def get_structured_data(self, request, social_links, image=None):
+        publisher = organisation(request, social_links)
         del publisher["@context"]
         modified = self.last_published_at or self.latest_revision_created_at
         data = {
@@ -145,8 +156,8 @@ class NewsItemPage(Page):
             "publisher": publisher,
             "author": publisher,
         }
-        if self.themes.all():
-            data["keywords"] = [theme.name for theme in self.themes.all()]
+        if self.theme_list:
+            data["keywords"] = [theme.name for theme in self.theme_list]
         if image:
             data["image"] = [image["url"]]
         return data

@@ -1,5 +1,7 @@
 import os
 
+from django.core.cache import cache
+
 from wagtail.models import Site
 
 import pytest
@@ -9,6 +11,12 @@ from tests.factories import BriefingIndexPageFactory, NewsIndexPageFactory
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are ordinary synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached (the local-memory cache outlives tests)."""
+    cache.clear()
 
 
 @pytest.fixture

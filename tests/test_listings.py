@@ -193,26 +193,35 @@ class TestBriefingsAndHome:
 
 
 def count_queries(client, url):
-    client.get(url)  # first visit creates per-site settings rows and warms Wagtail's caches
+    # The first visit creates the site's settings row (which itself invalidates the cache);
+    # the second fills the navigation and settings fragments.
+    client.get(url)
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
     return len(queries)
 
 
-# Pinned so that a new query per request is a decision, not an accident.
-@pytest.mark.parametrize("url, ceiling", [("/", 17), ("/news/", 19), ("/briefings/", 16)])
+# With the page cache off: the budget for any public page, whatever the number of items.
+QUERY_BUDGET = 10
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/news/", "/news/?theme=mining", "/news/?page=2", "/news/item-0/", "/briefings/"],
+)
 def test_query_count_does_not_grow_with_items(
-    client, home_page, news_index, briefing_index, url, ceiling
+    client, home_page, news_index, briefing_index, url
 ):
-    themes = [ThemeFactory(), ThemeFactory()]
-    for n in range(3):
-        NewsItemPageFactory(parent=news_index, date=day(n), themes=themes)
+    themes = [ThemeFactory(slug="mining"), ThemeFactory()]
+    for n in range(12):
+        NewsItemPageFactory(parent=news_index, slug=f"item-{n}", date=day(n), themes=themes)
         BriefingPageFactory(parent=briefing_index)
     few = count_queries(client, url)
-    for n in range(3, 30):
+    for n in range(12, 40):
         NewsItemPageFactory(parent=news_index, date=day(n), themes=themes)
         BriefingPageFactory(parent=briefing_index)
     many = count_queries(client, url)
     assert few == many
-    assert many <= ceiling
+    assert many <= QUERY_BUDGET

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -17,8 +19,10 @@ INSTALLED_APPS = [
     "news",
     "briefings",
     "members",
+    "search",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.search_promotions",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.typed_table_block",
@@ -45,7 +49,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "home.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "home.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,7 +89,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -108,14 +117,79 @@ STORAGES = {
 }
 
 CSRF_FAILURE_VIEW = "home.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail relaxes this to SAMEORIGIN on its own preview views only.
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = False
 
 WAGTAIL_SITE_NAME = env("SITE_NAME", default="Peru Support Group")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx"]
 # Serve documents through Django so privacy settings on collections are enforced.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search: Wagtail's database backend (SQLite FTS5; PostgreSQL full-text search with English
+# stemming) unless SEARCH_BACKEND names Elasticsearch or OpenSearch (see README).
+SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
+_SEARCH_ENGINES = (
+    "elasticsearch7",
+    "elasticsearch8",
+    "elasticsearch9",
+    "opensearch2",
+    "opensearch3",
+)
+if SEARCH_BACKEND == "database":
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
+    }
+elif SEARCH_BACKEND in _SEARCH_ENGINES:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": f"wagtail.search.backends.{SEARCH_BACKEND}",
+            "URLS": env.list("SEARCH_URL", default=["http://localhost:9200"]),
+            "INDEX_PREFIX": env("SEARCH_INDEX_PREFIX", default="psg_"),
+            "TIMEOUT": env.int("SEARCH_TIMEOUT", default=5),
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        f"SEARCH_BACKEND must be 'database' or one of {', '.join(_SEARCH_ENGINES)}."
+    )
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
+
+# Sign-in lockout: failures allowed per username and per address before a pause.
+WAGTAILADMIN_USER_LOGIN_FORM = "home.auth.LockoutLoginForm"
+LOGIN_LOCKOUT_PER_USER = env.int("LOGIN_LOCKOUT_PER_USER", default=5)
+LOGIN_LOCKOUT_PER_IP = env.int("LOGIN_LOCKOUT_PER_IP", default=20)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=600)
+# Behind nginx, the client's address comes from X-Forwarded-For (the proxy's last entry).
+LOGIN_LOCKOUT_TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+
+# Local memory by default (per process); Redis, shared by every app server, with REDIS_URL.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "home.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "psg",
+            # A dead Redis must cost milliseconds, not a hung request.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+# How long a rendered page is kept. Publishing clears it at once where the cache is shared
+# (Redis); a per-process cache cannot be told by other processes, so it keeps pages briefly.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL else 10)
+# How long a CDN or nginx in front may keep a public page (Cache-Control s-maxage).
+PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=10)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="website@localhost")
@@ -123,10 +197,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="website@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    "formatters": {"line": {"()": "home.logging.OneLineFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+        }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # One line per background task is noise; failures are still logged.
     "loggers": {"django_tasks": {"level": "WARNING"}},

@@ -13,6 +13,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # No network in tests: embeds resolve through a local finder.
 WAGTAILEMBEDS_FINDERS = [{"class": "tests.embed_finder.LocalEmbedFinder"}]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Tests see every change at once; the page cache's own tests turn it on.
+PAGE_CACHE_SECONDS = 0
 
 # Static files come from the finders here; there is no collectstatic output to warn about.
 WHITENOISE_USE_FINDERS = True

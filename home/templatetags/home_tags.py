@@ -8,6 +8,8 @@ from django.utils.safestring import mark_safe
 
 from wagtail.models import Page, Site
 
+from home.cache import cached
+from home.cache import content_version as cache_content_version
 from home.models import SiteSettings, StandardPage
 
 register = template.Library()
@@ -19,59 +21,98 @@ def _site_root(context):
     return site.root_page if site else None
 
 
+def _links(pages, request):
+    # Plain values, so the list can be kept in the cache between requests.
+    return [
+        {"pk": page.pk, "path": page.path, "title": page.title, "url": page.get_url(request)}
+        for page in pages
+    ]
+
+
 @register.inclusion_tag("includes/main_nav.html", takes_context=True)
 def main_nav(context):
     """Home plus the top-level pages editors tick 'Show in menus' for."""
-    root = _site_root(context)
+    root, request = _site_root(context), context.get("request")
     if root is None:
         return {"links": []}
+    links = cached(
+        f"main-nav:{root.pk}",
+        lambda: _links([root, *root.get_children().live().public().in_menu()], request),
+    )
     current = context.get("page")
-    links = []
-    for page in [root, *root.get_children().live().public().in_menu()]:
-        state = None
-        if current is not None and current.pk == page.pk:
-            state = "page"
-        elif current is not None and page.pk != root.pk and current.path.startswith(page.path):
-            state = "true"
-        links.append(
-            {"page": page, "label": "Home" if page.pk == root.pk else page.title, "state": state}
-        )
+    for link in links:
+        link["label"] = "Home" if link["pk"] == root.pk else link["title"]
+        link["state"] = None
+        if isinstance(current, Page):
+            if current.pk == link["pk"]:
+                link["state"] = "page"
+            elif link["pk"] != root.pk and current.path.startswith(link["path"]):
+                link["state"] = "true"
     return {"links": links}
 
 
 @register.inclusion_tag("includes/footer_nav.html", takes_context=True)
 def footer_nav(context):
     """Plain top-level pages (About, Contact, Privacy, Accessibility) linked from every page."""
-    root = _site_root(context)
-    links = []
-    if root is not None:
-        links = StandardPage.objects.child_of(root).live().public().order_by("path")
+    root, request = _site_root(context), context.get("request")
+    if root is None:
+        return {"links": []}
+    links = cached(
+        f"footer-nav:{root.pk}",
+        lambda: _links(
+            StandardPage.objects.child_of(root).live().public().order_by("path"), request
+        ),
+    )
     return {"links": links}
 
 
 def _trail(context):
-    """The pages from the site's home page down to the current one (cached per request)."""
+    """Links from the site's home page down to the current page."""
     request, page = context.get("request"), context.get("page")
     if request is None or not isinstance(page, Page):
         return []
-    cache = getattr(request, "_psg_trail", None)
-    if cache is None or cache[0] != page.pk:
-        root = _site_root(context)
-        if root is None or not page.path.startswith(root.path):
-            trail = [page]
-        else:
-            trail = list(
-                Page.objects.ancestor_of(page).filter(depth__gte=root.depth).order_by("depth")
-            ) + [page]
-        cache = (page.pk, trail)
-        request._psg_trail = cache
-    return cache[1]
+    here = {"title": page.title, "url": page.get_url(request) or request.path}
+    root = _site_root(context)
+    # A page being previewed before its first save has no place in the tree yet.
+    if root is None or not page.pk or not page.path.startswith(root.path):
+        return [here]
+    ancestors = cached(
+        f"trail:{page.pk}",
+        lambda: _links(
+            Page.objects.ancestor_of(page).filter(depth__gte=root.depth).order_by("depth"),
+            request,
+        ),
+    )
+    return [*ancestors, here]
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
     trail = _trail(context)
     return {"trail": trail if len(trail) > 2 else []}
+
+
+def _share_settings(request):
+    """What shared links show, from the site settings (kept in the cache, not re-read)."""
+    site = Site.find_for_request(request)
+
+    def build():
+        site_settings = SiteSettings.for_site(site)
+        image = site_settings.default_share_image
+        rendition = image.get_rendition("fill-1200x630|format-jpeg") if image else None
+        return {
+            "image": rendition
+            and {
+                "url": rendition.url,
+                "width": rendition.width,
+                "height": rendition.height,
+                "alt": image.default_alt_text,
+            },
+            "twitter_handle": site_settings.twitter_handle,
+            "social_links": site_settings.social_links,
+        }
+
+    return cached(f"share-settings:{site.pk if site else 0}", build)
 
 
 def _json_ld(data):
@@ -89,7 +130,7 @@ def page_meta(context):
     request, page = context.get("request"), context.get("page")
     if request is None or not isinstance(page, Page):
         return {}
-    site_settings = SiteSettings.for_request(request)
+    share = _share_settings(request)
     params = {key: request.GET[key] for key in ("theme", "page") if request.GET.get(key)}
     if params.get("page") == "1":
         del params["page"]
@@ -98,17 +139,11 @@ def page_meta(context):
         canonical += "?" + urlencode(params)
     description = page.search_description or getattr(page, "summary", "") or ""
     image = None
-    if site_settings.default_share_image:
-        rendition = site_settings.default_share_image.get_rendition("fill-1200x630|format-jpeg")
-        image = {
-            "url": request.build_absolute_uri(rendition.url),
-            "width": rendition.width,
-            "height": rendition.height,
-            "alt": site_settings.default_share_image.default_alt_text,
-        }
+    if share["image"]:
+        image = {**share["image"], "url": request.build_absolute_uri(share["image"]["url"])}
     structured = []
     if hasattr(page, "get_structured_data"):
-        structured.append(page.get_structured_data(request, site_settings, image))
+        structured.append(page.get_structured_data(request, share["social_links"], image))
     trail = _trail(context)
     if len(trail) > 2:
         structured.append(
@@ -119,8 +154,8 @@ def page_meta(context):
                     {
                         "@type": "ListItem",
                         "position": position,
-                        "name": "Home" if position == 1 else crumb.title,
-                        "item": request.build_absolute_uri(crumb.get_url(request)),
+                        "name": "Home" if position == 1 else crumb["title"],
+                        "item": request.build_absolute_uri(crumb["url"]),
                     }
                     for position, crumb in enumerate(trail, start=1)
                 ],
@@ -133,6 +168,12 @@ def page_meta(context):
         "image": image,
         "site_name": settings.WAGTAIL_SITE_NAME,
         "og_type": "article" if getattr(page, "date", None) else "website",
-        "twitter_handle": site_settings.twitter_handle,
+        "twitter_handle": share["twitter_handle"],
         "structured_data": [_json_ld(data) for data in structured if data],
     }
+
+
+@register.simple_tag
+def content_version():
+    """For {% cache %} keys: changes whenever anything readers see is published or edited."""
+    return cache_content_version()

@@ -2,6 +2,7 @@ from django import template
 
 from wagtail.models import Site
 
+from home.cache import cached
 from news.models import NewsIndexPage, NewsItemPage
 
 register = template.Library()
@@ -23,15 +24,25 @@ def news_feed_links(context):
     """Feed autodiscovery for every page: the site's news feeds."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    index = (
-        NewsIndexPage.objects.live().public().descendant_of(site.root_page).first()
-        if site
-        else None
-    )
-    if index is None:
+    if site is None:
         return {}
-    return {
-        "rss": index.url + index.reverse_subpage("feed"),
-        "atom": index.url + index.reverse_subpage("atom_feed"),
-        "title": index.title,
-    }
+
+    def links():
+        index = NewsIndexPage.objects.live().public().descendant_of(site.root_page).first()
+        if index is None:
+            return {}
+        url = index.get_url(request)
+        return {
+            "index": url,
+            "rss": url + index.reverse_subpage("feed"),
+            "atom": url + index.reverse_subpage("atom_feed"),
+            "title": index.title,
+        }
+
+    return cached(f"news-feed-links:{site.pk}", links)
+
+
+@register.simple_tag(takes_context=True)
+def news_index_url(context):
+    """The address of the site's news list ('' if it has none)."""
+    return news_feed_links(context).get("index", "")

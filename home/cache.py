@@ -1,0 +1,98 @@
+"""Caching that never breaks a page: a Redis outage is a cache miss, not an error.
+
+Page and fragment caches are keyed by a site-wide content version that publishing, moving or
+deleting a page, or saving a snippet or setting, increments (see home/signals.py).
+"""
+
+import logging
+import time
+
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+logger = logging.getLogger(__name__)
+
+CONTENT_VERSION_KEY = "site-content-version"
+
+
+class _ResilientClient(RedisCacheClient):
+    """Each operation degrades to 'nothing cached' when Redis cannot be reached."""
+
+    def _safely(self, default, operation, *args):
+        import redis
+
+        try:
+            return operation(*args)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            logger.warning("Cache unavailable (%s); carrying on without it", exc)
+            return default
+
+    def add(self, key, value, timeout):
+        return self._safely(False, super().add, key, value, timeout)
+
+    def get(self, key, default):
+        return self._safely(default, super().get, key, default)
+
+    def set(self, key, value, timeout):
+        return self._safely(None, super().set, key, value, timeout)
+
+    def touch(self, key, timeout):
+        return self._safely(False, super().touch, key, timeout)
+
+    def delete(self, key):
+        return self._safely(False, super().delete, key)
+
+    def get_many(self, keys):
+        return self._safely({}, super().get_many, keys)
+
+    def has_key(self, key):
+        return self._safely(False, super().has_key, key)
+
+    def incr(self, key, delta):
+        return self._safely(None, super().incr, key, delta)
+
+    def set_many(self, data, timeout):
+        return self._safely(None, super().set_many, data, timeout)
+
+    def delete_many(self, keys):
+        return self._safely(None, super().delete_many, keys)
+
+    def clear(self):
+        return self._safely(False, super().clear)
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ResilientClient
+
+
+def content_version():
+    """The current site-wide content version.
+
+    A lost version (evicted, or a fresh cache) starts again from the clock, never from a
+    number old entries could still carry.
+    """
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY) or time.time_ns()
+    return version
+
+
+def bump_content_version():
+    """Make every cached page and fragment stale at once."""
+    try:
+        cache.incr(CONTENT_VERSION_KEY)
+    except ValueError:
+        cache.set(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def cached(key, build, timeout=None):
+    """`build()`'s value, from the cache when the site's content has not changed since."""
+    versioned = f"{key}:v{content_version()}"
+    value = cache.get(versioned)
+    if value is None:
+        value = build()
+        cache.set(versioned, value, timeout)
+    return value
