@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
+from home.cache import bump_content_version
 from home.models import Theme
 from news.models import NewsIndexPage, NewsItemPage
 from news.synthetic import news_item
@@ -63,6 +64,8 @@ class Command(BaseCommand):
                 raise CommandError("--news needs a positive number.")
             count = self.add(options["news"], random.Random(options["seed"]))
             verb = "Added"
+        # Rows written in bulk send no signals: tell the page and fragment caches directly.
+        bump_content_version()
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"{verb} {count} generated news items in {seconds:.1f} s.")

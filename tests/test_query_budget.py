@@ -1,0 +1,65 @@
+"""At most ten SQL queries for any public page, the same with 10 and with 10,000 news items.
+
+Measured with the page cache off, after one visit has filled the navigation fragments: what
+a reader costs when the page itself is not cached.
+"""
+
+import pytest
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from news.models import NewsItemPage
+
+QUERY_BUDGET = 10
+PAGES = [
+    "/",
+    "/news/",
+    "/news/?page=2",
+    "/news/?theme=environment",
+    "/news/mercury-poisoning-in-madre-de-dios/",
+    "/briefings/",
+    "/briefings/human-rights/",
+    "/about/",
+    "/join/",
+    "/join/thanks/",
+    "/news/feed/",
+    "/no-such-page/",
+]
+
+
+def queries_per_page(client):
+    counts = {}
+    for url in PAGES:
+        client.get(url)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code in (200, 404), url
+        counts[url] = len(queries)
+    return counts
+
+
+def test_ten_queries_at_most_with_ten_and_with_ten_thousand_items(client, home_page):
+    call_command("load_demo_content", verbosity=0)
+    with_ten = queries_per_page(client)
+    assert NewsItemPage.objects.count() == 10
+    call_command("generate_content", news=9_990, verbosity=0)
+    assert NewsItemPage.objects.count() == 10_000
+    with_ten_thousand = queries_per_page(client)
+    assert with_ten_thousand == with_ten
+    over = {url: count for url, count in with_ten_thousand.items() if count > QUERY_BUDGET}
+    assert not over, over
+
+
+@pytest.mark.parametrize("url", ["/", "/news/", "/news/mercury-poisoning-in-madre-de-dios/"])
+def test_a_cached_page_costs_no_query(client, home_page, settings, url):
+    settings.PAGE_CACHE_SECONDS = 300
+    call_command("load_demo_content", verbosity=0)
+    client.get(url)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response["X-Cache"] == "hit"
+    assert len(queries) == 0
