@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page, Site
+from wagtail.search.backends.base import OrderByFieldError
 from wagtail.search.utils import normalise_query_string
 
 from home.models import Theme
@@ -70,12 +71,15 @@ def listing_date():
 def run_search(pages, search_query, order):
     """Lazy search results of specific pages, ordered as the reader asked."""
     pages = pages.annotate(listing_date=listing_date()).specific().defer_streamfields()
-    if order == "newest":
-        pages = pages.order_by(
-            F("listing_date").desc(nulls_last=True), "-first_published_at", "-id"
-        )
-        return pages.search(search_query, order_by_relevance=False)
-    return pages.search(search_query)
+    if order != "newest":
+        return pages.search(search_query)
+    newest = pages.order_by(F("listing_date").desc(nulls_last=True), "-first_published_at", "-id")
+    try:
+        return newest.search(search_query, order_by_relevance=False)
+    except OrderByFieldError:
+        # Elasticsearch and OpenSearch sort only on indexed fields of Page itself.
+        newest = pages.order_by("-first_published_at", "-id")
+        return newest.search(search_query, order_by_relevance=False)
 
 
 def promoted(query, pages, filtered):
@@ -178,7 +182,8 @@ def search(request):
         page_obj = paginator.get_page(1)
 
     result_count = len(promotions) + paginator.count
-    if page_obj.number == 1:
+    # Logged once per search, not again for each page of its results.
+    if "page" not in request.GET:
         # Only an unfiltered, successful search says whether the words find anything.
         verdict = None if filtered or failed else result_count
         log_search(cleaned.text, logged_query, verdict)

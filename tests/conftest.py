@@ -1,11 +1,14 @@
 import os
 
+from django.conf import settings
 from django.core.cache import cache
 
-from wagtail.models import Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
 
 import pytest
 
+from home.models import HomePage
 from tests.factories import BriefingIndexPageFactory, NewsIndexPageFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
@@ -19,10 +22,32 @@ def empty_cache():
     cache.clear()
 
 
+def default_home_page():
+    """The HomePage the migrations made the root of the default site.
+
+    Transactional tests (the live-server ones, and a few others) end by emptying every table,
+    the migrations' tree included; pytest-django runs them after all others, so a later one
+    rebuilds that tree here.
+    """
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        return site.root_page.specific
+    locale = Locale.objects.first() or Locale.objects.create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    home = root.add_child(instance=HomePage(title="Peru Support Group", slug="home"))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    return home
+
+
 @pytest.fixture
 def home_page(db):
-    """The HomePage the migrations made the root of the default site."""
-    return Site.objects.get(is_default_site=True).root_page.specific
+    return default_home_page()
 
 
 @pytest.fixture

@@ -294,7 +294,7 @@ class TestPageCache:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_round_trip_loses_nothing(tmp_path, settings):
+def test_backup_and_restore_round_trip_loses_nothing(tmp_path, settings, home_page):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     call_command("load_demo_content", verbosity=0)
     before = {

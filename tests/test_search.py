@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
+from wagtail.search.backends import get_search_backend
 
 import pytest
 
@@ -30,7 +31,7 @@ from tests.factories import (
 
 POSTGRES_ONLY = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="Stemming needs PostgreSQL's English configuration; SQLite's FTS5 does not stem.",
+    reason="PostgreSQL only: English stemming (SQLite's FTS5 does not stem) and its GIN index.",
 )
 
 
@@ -173,6 +174,14 @@ class TestWhatIsFound:
         )
         assert titles(search(client, '"civil war"')) == ["Historical Overview"]
         assert len(titles(search(client, "civil war"))) == 2
+
+    @POSTGRES_ONLY
+    def test_the_combined_text_is_indexed_on_postgresql(self, db):
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(
+                cursor, "wagtailsearch_indexentry"
+            )
+        assert constraints["search_indexentry_title_body_gin"]["type"] == "gin"
 
     @POSTGRES_ONLY
     def test_english_stemming(self, client, news_index):
@@ -324,6 +333,21 @@ class TestFiltersAndOrder:
             "Copper briefing",  # first published 22 November 2016
             "Copper news",  # 17 November 2016
             "About copper",  # never formally published: last
+        ]
+
+    def test_newest_first_on_a_backend_that_sorts_only_by_indexed_fields(
+        self, client, mixed, monkeypatch
+    ):
+        # Elasticsearch and OpenSearch cannot sort by an expression: first publication instead.
+        compiler = get_search_backend().query_compiler_class
+        monkeypatch.setattr(compiler, "HANDLES_ORDER_BY_EXPRESSIONS", False)
+        response = search(client, "copper", order="newest")
+        assert response.status_code == 200
+        assert sorted(titles(response)) == [
+            "About copper",
+            "Copper briefing",
+            "Copper news",
+            "Copper prices",
         ]
 
     def test_the_form_shows_the_chosen_filters(self, client, mixed):
@@ -617,12 +641,13 @@ class TestQueryCleaning:
 
 
 class TestQueryLog:
-    def test_searches_are_logged_normalised_on_the_first_page_only(self, client, news_index):
+    def test_a_search_is_logged_once_normalised_not_per_results_page(self, client, news_index):
         for n in range(12):
             NewsItemPageFactory(parent=news_index, title=f"Mercury poisoning {n}")
         search(client, "  Mercury   Poisoning ")
         search(client, "mercury poisoning")
         search(client, "mercury poisoning", page=2)
+        search(client, "mercury poisoning", page=1)
         search(client, "")
         query = Query.objects.get()
         assert query.query_string == "mercury poisoning"

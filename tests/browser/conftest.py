@@ -4,15 +4,10 @@ per test, a screenshot when a test fails, and the page tree rebuilt after a flus
 import re
 from pathlib import Path
 
-from django.conf import settings
-
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, Locale, Page, Site
-
 import pytest
 from playwright.sync_api import sync_playwright
 
-from home.models import HomePage
+from tests.conftest import default_home_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -71,23 +66,5 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def home_page(transactional_db):
-    """The default site's HomePage, rebuilt if an earlier live-server test flushed it.
-
-    Live-server tests must commit their data, so each one ends by emptying every table,
-    including the tree the migrations made. pytest-django runs these transactional tests
-    after all others, so only later browser tests need the tree rebuilt.
-    """
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None:
-        return site.root_page.specific
-    locale = Locale.objects.first() or Locale.objects.create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root", locale=locale)
-    )
-    home = root.add_child(instance=HomePage(title="Peru Support Group", slug="home"))
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
-    return home
+    """Live-server tests commit their data: the tree is rebuilt after an earlier one's flush."""
+    return default_home_page()

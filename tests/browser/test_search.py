@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.factories import NewsIndexPageFactory, NewsItemPageFactory
@@ -12,6 +13,7 @@ pytestmark = [
     # The live server runs in another thread, so the data must be committed.
     pytest.mark.django_db(transaction=True),
 ]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def test_reader_searches_from_the_header_and_opens_a_result(page, live_server, home_page):
@@ -58,3 +60,19 @@ def test_search_form_filters_without_javascript(browser, live_server, home_page)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
     finally:
         context.close()
+
+
+def test_search_pages_pass_axe(page, live_server, home_page):
+    news_index = NewsIndexPageFactory(parent=home_page)
+    for n in range(12):
+        NewsItemPageFactory(parent=news_index, title=f"Copper exports {n}")
+    failures = []
+    for path in ("/search/", "/search/?query=copper", "/search/?query=zzyzx&type=news"):
+        page.goto(f"{live_server.url}{path}")
+        results = Axe().run(
+            page,
+            options={"runOnly": {"type": "tag", "values": WCAG_TAGS}},
+        )
+        if results.violations_count:
+            failures.append(f"{path}:\n{results.generate_report()}")
+    assert not failures, "\n\n".join(failures)
