@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format check install install-dev chromium services test-sqlite test-postgres clean backup restore
+.PHONY: run test lint format check install install-dev chromium services test-sqlite test-postgres bench clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,17 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Beside the server, publish_scheduled runs every minute (as cron does in production, see
+# docs/deploy.md) so scheduled pages go live and expire on time; it stops with the server.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_content
+	@( nap=; trap '[ -z "$$nap" ] || kill $$nap 2>/dev/null; exit 0' TERM; \
+	   while :; do \
+	     $(BIN)/python manage.py publish_scheduled; \
+	     sleep 60 & nap=$$!; wait $$nap; nap=; \
+	   done ) & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT; trap 'exit 130' INT TERM HUP; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 chromium:
@@ -65,6 +73,10 @@ test-postgres: install-dev chromium services
 	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 test: check lint test-sqlite test-postgres
+
+# Search latency and queries per search with 1,000 and 10,000 news items; writes bench/RESULTS.md.
+bench: install services
+	PG_URL=$(PG_URL) $(BIN)/python bench/search_bench.py
 
 # Database (pg_dump or SQLite's backup) and media in one archive under backups/.
 backup: install

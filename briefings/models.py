@@ -9,6 +9,7 @@ from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
 from home.models import Theme
+from home.previews import ListingPreviewMixin
 
 
 class BriefingIndexPage(Page):
@@ -42,7 +43,7 @@ class BriefingIndexPage(Page):
         return context
 
 
-class BriefingPage(Page):
+class BriefingPage(ListingPreviewMixin, Page):
     summary = models.TextField(
         max_length=300,
         help_text="One or two sentences shown in listings, search results and when the page is "
@@ -83,3 +84,4 @@ class BriefingPage(Page):
     parent_page_types = ["briefings.BriefingIndexPage"]
     subpage_types = []
     page_description = "A background paper on one subject, kept up to date by editors."
+    listing_card_template = "briefings/previews/listing_card.html"

@@ -66,7 +66,9 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        in_admin = request.path.startswith(self.admin_prefix)
+        # Wagtail renders a preview through this middleware with a dummy request for the page's
+        # public address; it is shown in the admin's preview panel, so it gets the admin's rules.
+        in_admin = request.path.startswith(self.admin_prefix) or getattr(request, "is_dummy", False)
         policy = ADMIN_CSP if in_admin else PUBLIC_CSP
         if not settings.SECURE_SSL_REDIRECT:
             policy = policy.replace("; upgrade-insecure-requests", "")

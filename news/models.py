@@ -15,6 +15,7 @@ from wagtail.search import index
 from home.blocks import BodyStreamBlock
 from home.cache import cached
 from home.models import Theme
+from home.previews import ListingPreviewMixin
 from home.seo import organisation
 
 from .feeds import AtomNewsFeed, NewsFeed
@@ -99,7 +100,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         return context
 
 
-class NewsItemPage(Page):
+class NewsItemPage(ListingPreviewMixin, Page):
     date = models.DateField(
         "publication date",
         help_text="The date readers see on the item; the news list is ordered by it.",
@@ -131,6 +132,7 @@ class NewsItemPage(Page):
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
     page_description = "A dated news story with a short summary."
+    listing_card_template = "news/previews/listing_card.html"
 
     class Meta:
         verbose_name = "news item"

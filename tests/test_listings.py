@@ -211,9 +211,7 @@ QUERY_BUDGET = 10
     "url",
     ["/", "/news/", "/news/?theme=mining", "/news/?page=2", "/news/item-0/", "/briefings/"],
 )
-def test_query_count_does_not_grow_with_items(
-    client, home_page, news_index, briefing_index, url
-):
+def test_query_count_does_not_grow_with_items(client, home_page, news_index, briefing_index, url):
     themes = [ThemeFactory(slug="mining"), ThemeFactory()]
     for n in range(12):
         NewsItemPageFactory(parent=news_index, slug=f"item-{n}", date=day(n), themes=themes)

@@ -4,11 +4,11 @@ Measured with the page cache off, after one visit has filled the navigation frag
 a reader costs when the page itself is not cached.
 """
 
-import pytest
-
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+import pytest
 
 from news.models import NewsItemPage
 

@@ -7,7 +7,9 @@ import uuid
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
@@ -22,6 +24,12 @@ from home import demo_content as demo
 from home.models import HomePage, HomePageFeaturedBriefing, SiteSettings, StandardPage, Theme
 
 DEMO_ADMIN_USERNAME = "admin"
+# One account per role (see setup_roles), so each can be tried in the editor.
+DEMO_ROLE_USERS = [
+    ("writer", "Demo", "Writer", "Writers"),
+    ("editor", "Demo", "Editor", "Editors"),
+    ("secretary", "Demo", "Secretary", "Membership secretary"),
+]
 
 
 def _paragraphs(paragraphs):
@@ -35,7 +43,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-admin",
             action="store_true",
-            help="Do not create the demo 'admin' account (it is only ever created with DEBUG on).",
+            help="Do not create the demo accounts 'admin', 'writer', 'editor' and 'secretary' "
+            "(they are only ever created with DEBUG on).",
         )
 
     @transaction.atomic
@@ -106,7 +115,9 @@ class Command(BaseCommand):
         self.fill_home_page(home, briefings, pitch)
         self.site(home)
         self.share_image(home)
+        call_command("setup_roles", verbosity=0)
         self.demo_admin(options["no_admin"])
+        self.demo_role_users(options["no_admin"])
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({self.created} new objects)."))
 
     def home_page(self):
@@ -242,3 +253,27 @@ class Command(BaseCommand):
             f"Created the demo editor account '{DEMO_ADMIN_USERNAME}' "
             "(password: DEMO_ADMIN_PASSWORD, see README)."
         )
+
+    def demo_role_users(self, skip):
+        """A writer, an editor and a membership secretary, for trying the roles on a demo."""
+        password = getattr(settings, "DEMO_ADMIN_PASSWORD", None)
+        if skip or not settings.DEBUG or not password:
+            return
+        user_model = get_user_model()
+        for username, first_name, last_name, group_name in DEMO_ROLE_USERS:
+            if user_model.objects.filter(username=username).exists():
+                continue
+            # An address, so that workflow notifications reach them (the console in development).
+            user = user_model.objects.create_user(
+                username,
+                f"{username}@localhost",
+                password,
+                first_name=first_name,
+                last_name=last_name,
+            )
+            user.groups.add(Group.objects.get(name=group_name))
+            self.created += 1
+            self.stdout.write(
+                f"Created the demo account '{username}' in {group_name} "
+                "(password: DEMO_ADMIN_PASSWORD, see README)."
+            )

@@ -1,0 +1,189 @@
+"""Create the editorial roles and the "Editorial review" workflow. Safe to run again.
+
+Each run resets the three groups to exactly the permissions below (so a permission removed
+here is removed from the site too) and leaves every other group alone. Users are never
+added to or removed from groups: that is done in Settings → Users.
+"""
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+WRITERS = "Writers"
+EDITORS = "Editors"
+SECRETARY = "Membership secretary"
+WORKFLOW = "Editorial review"
+TASK = "Editor approval"
+
+# Page permissions, on a page and everything below it. "add" and "change" let writers draft
+# and submit; only "publish" makes a page public, and only editors have it.
+WRITER_PAGES = ["add_page", "change_page"]
+EDITOR_PAGES = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+
+# Images and documents, in the root collection (so in every collection). With "add", writers
+# may also edit and delete what they uploaded themselves.
+WRITER_MEDIA = ["add_image", "choose_image", "add_document", "choose_document"]
+EDITOR_MEDIA = [
+    f"{action}_{model}"
+    for model in ("image", "document")
+    for action in ("add", "change", "choose", "delete")
+]
+
+# "app_label.codename"; snippets, the membership register and the admin itself.
+ACCESS_ADMIN = "wagtailadmin.access_admin"
+EDITOR_MODELS = [
+    ACCESS_ADMIN,
+    "home.add_theme",
+    "home.change_theme",
+    "home.delete_theme",
+    "members.add_membershippitch",
+    "members.change_membershippitch",
+    "members.publish_membershippitch",
+    "members.add_membershiptier",
+    "members.change_membershiptier",
+    "members.delete_membershiptier",
+]
+# Promoted search results, when the search promotions app is installed.
+EDITOR_SEARCH_PROMOTIONS = [
+    "wagtailsearchpromotions.add_searchpromotion",
+    "wagtailsearchpromotions.change_searchpromotion",
+    "wagtailsearchpromotions.delete_searchpromotion",
+]
+# The register holds personal data: the secretary may read, update and export it (export
+# comes with "view"); nobody else below superuser sees it.
+SECRETARY_MODELS = [
+    ACCESS_ADMIN,
+    "members.view_membershipapplication",
+    "members.change_membershipapplication",
+]
+
+
+class Command(BaseCommand):
+    help = "Create the Writers, Editors and Membership secretary groups and the review workflow."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
+        home = self.home_page()
+        news = self.only_page("news", "NewsIndexPage")
+        briefings = self.only_page("briefings", "BriefingIndexPage")
+        root_collection = Collection.get_first_root_node()
+
+        self.group(
+            WRITERS,
+            models=[ACCESS_ADMIN],
+            pages={page: WRITER_PAGES for page in (news, briefings) if page},
+            media=WRITER_MEDIA,
+            collection=root_collection,
+        )
+        editor_models = EDITOR_MODELS
+        if apps.is_installed("wagtail.contrib.search_promotions"):
+            editor_models = EDITOR_MODELS + EDITOR_SEARCH_PROMOTIONS
+        editors = self.group(
+            EDITORS,
+            models=editor_models,
+            pages={home: EDITOR_PAGES} if home else {},
+            media=EDITOR_MEDIA,
+            collection=root_collection,
+        )
+        self.group(SECRETARY, models=SECRETARY_MODELS)
+        self.workflow(editors, [page for page in (news, briefings) if page])
+        if self.verbosity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Roles ready: {WRITERS}, {EDITORS}, {SECRETARY}; workflow '{WORKFLOW}'."
+                )
+            )
+
+    def warn(self, message):
+        if self.verbosity:
+            self.stderr.write(message)
+
+    def home_page(self):
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is None:
+            self.warn("No default site yet: the Editors' page permissions are skipped.")
+            return None
+        return site.root_page
+
+    def only_page(self, app_label, model_name):
+        page = apps.get_model(app_label, model_name).objects.first()
+        if page is None:
+            self.warn(f"No {model_name} yet: its permissions and workflow are skipped.")
+        return page
+
+    def group(self, name, *, models, pages=None, media=(), collection=None):
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set([self.permission(label) for label in models])
+
+        wanted_pages = {
+            (page.pk, self.permission(f"wagtailcore.{codename}").pk)
+            for page, codenames in (pages or {}).items()
+            for codename in codenames
+        }
+        self.sync(GroupPagePermission, group, "page_id", wanted_pages)
+
+        wanted_media = set()
+        if collection is not None:
+            wanted_media = {
+                (collection.pk, self.media_permission(codename).pk) for codename in media
+            }
+        self.sync(GroupCollectionPermission, group, "collection_id", wanted_media)
+        return group
+
+    @staticmethod
+    def sync(model, group, target_field, wanted):
+        """Make `group`'s rows of `model` exactly the (target id, permission id) pairs wanted."""
+        existing = {
+            (target, permission): pk
+            for pk, target, permission in model.objects.filter(group=group).values_list(
+                "pk", target_field, "permission_id"
+            )
+        }
+        stale = [pk for pair, pk in existing.items() if pair not in wanted]
+        model.objects.filter(pk__in=stale).delete()
+        model.objects.bulk_create(
+            model(group=group, **{target_field: target}, permission_id=permission)
+            for target, permission in sorted(wanted - existing.keys())
+        )
+
+    @staticmethod
+    def permission(label):
+        app_label, codename = label.split(".")
+        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+    def media_permission(self, codename):
+        app_label = "wagtailimages" if codename.endswith("_image") else "wagtaildocs"
+        return self.permission(f"{app_label}.{codename}")
+
+    def workflow(self, editors, pages):
+        task = GroupApprovalTask.objects.filter(name=TASK).first()
+        if task is None:
+            task = GroupApprovalTask.objects.create(name=TASK)
+        task.active = True
+        task.save()
+        task.groups.set([editors])
+
+        workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW)
+        if not workflow.active:
+            workflow.active = True
+            workflow.save()
+        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+
+        for page in pages:
+            WorkflowPage.objects.update_or_create(
+                page=Page.objects.get(pk=page.pk), defaults={"workflow": workflow}
+            )

@@ -1,0 +1,154 @@
+"""Editor guard rails and dashboard panels that apply to every page type."""
+
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.userbar import ContentCheckerItem
+from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+# Every WCAG 2.0, 2.1 and 2.2 level A and AA rule axe-core has (the site's own browser tests use
+# the same set).
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+# The site's own content checks. Each rule names a check, whose JavaScript lives in
+# static/js/admin/content-checks.js; the options tell it what to look for.
+CONTENT_RULES = [
+    {
+        "id": "psg-news-summary",
+        "impact": "serious",
+        "selector": "[data-content-check='news-item']",
+        "tags": ["psg-content"],
+        "any": ["psg-has-summary"],
+        "enabled": True,
+    },
+    {
+        "id": "psg-news-themes",
+        "impact": "moderate",
+        "selector": "[data-content-check='news-item']",
+        "tags": ["psg-content"],
+        "any": ["psg-has-themes"],
+        "enabled": True,
+    },
+    {
+        "id": "psg-image-alt",
+        "impact": "serious",
+        "selector": "main img",
+        "tags": ["psg-content"],
+        "any": ["psg-image-alt"],
+        "enabled": True,
+    },
+    {
+        "id": "psg-link-text",
+        "impact": "serious",
+        "selector": "main a[href]",
+        "tags": ["psg-content"],
+        "any": ["psg-link-text"],
+        "enabled": True,
+    },
+]
+CONTENT_CHECKS = [
+    {"id": "psg-has-summary", "options": {"selector": "[data-content-check-summary]"}},
+    {"id": "psg-has-themes", "options": {"selector": ".themes li"}},
+    # An empty alt is right only for an image the editor marked as decorative.
+    {"id": "psg-image-alt", "options": {"decorative": "[data-decorative]"}},
+    # Compared with the link's text, lower-cased, spaces squeezed and end punctuation dropped.
+    {
+        "id": "psg-link-text",
+        "options": {"pattern": "^(click|click here|here|link|more|read more|this link)$"},
+    },
+]
+CONTENT_MESSAGES = {
+    "psg-news-summary": {
+        "error_name": "News item without a summary",
+        "help_text": "Write one or two sentences: listings, search results and shared links "
+        "show them.",
+    },
+    "psg-news-themes": {
+        "error_name": "News item without themes",
+        "help_text": "Choose at least one theme so readers can follow the subject.",
+    },
+    "psg-image-alt": {
+        "error_name": "Image without alt text",
+        "help_text": "Describe the image for people who cannot see it, or tick 'Image is "
+        "decorative' if it adds nothing to the text.",
+    },
+    "psg-link-text": {
+        "error_name": "Link that says only 'click here'",
+        "help_text": "Make the link text say where it goes, e.g. 'the full report (PDF)'.",
+    },
+}
+
+
+class SiteContentChecker(ContentCheckerItem):
+    """Wagtail's checker with every WCAG 2.2 AA rule on, plus the site's content checks.
+
+    Used by the userbar on the site and in previews, and by the Checks panel in the editor.
+    """
+
+    axe_run_only = WCAG_22_AA
+    # Wagtail's own checks are best-practice rules outside those tags: switched on by name.
+    axe_rules = {
+        rule: {"enabled": True}
+        for rule in [*ContentCheckerItem.axe_run_only, *(r["id"] for r in CONTENT_RULES)]
+    }
+    axe_custom_rules = ContentCheckerItem.axe_custom_rules + CONTENT_RULES
+    axe_custom_checks = ContentCheckerItem.axe_custom_checks + CONTENT_CHECKS
+    axe_messages = {**ContentCheckerItem.axe_messages, **CONTENT_MESSAGES}
+
+    def get_axe_rules(self, request):
+        rules = dict(super().get_axe_rules(request))
+        if self.in_editor:
+            # The editor's preview frame is resized and scaled as it reloads, so axe measures
+            # tap targets wrongly there (the site passes target-size at every real width, and
+            # the userbar on the site still checks it).
+            rules["target-size"] = {"enabled": False}
+        return rules
+
+    class Media:
+        js = ["js/admin/content-checks.js"]
+
+
+@hooks.register("construct_wagtail_userbar")
+def use_site_content_checker(request, items, page):
+    for index, item in enumerate(items):
+        if isinstance(item, ContentCheckerItem) and not isinstance(item, SiteContentChecker):
+            items[index] = SiteContentChecker(in_editor=item.in_editor)
+
+
+@hooks.register("insert_global_admin_js")
+def character_count_js():
+    # Every text area with a maximum length (summaries, intros) shows its count as one types.
+    return format_html('<script src="{}" defer></script>', static("js/admin/character-count.js"))
+
+
+class RecentlyPublishedPanel(Component):
+    """The pages most recently published among those the user may work on."""
+
+    name = "recently_published"
+    template_name = "home/admin/recently_published_panel.html"
+    order = 230
+    limit = 8
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        context = super().get_context_data(parent_context)
+        workable = PagePermissionPolicy().instances_user_has_any_permission_for(
+            request.user, ["add", "change", "publish"]
+        )
+        context["pages"] = (
+            Page.objects.live()
+            .filter(pk__in=workable.values("pk"), last_published_at__isnull=False)
+            .order_by("-last_published_at", "-pk")
+            .specific(defer=True)
+            .select_related("content_type")[: self.limit]
+        )
+        context["request"] = request
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_recently_published_panel(request, panels):
+    panels.append(RecentlyPublishedPanel())
