@@ -124,6 +124,9 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail relaxes this to SAMEORIGIN on its own previe
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = False
 
+# No avatars fetched from gravatar.com: the admin makes no third-party requests either.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
 WAGTAIL_SITE_NAME = env("SITE_NAME", default="Peru Support Group")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx"]
