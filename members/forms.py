@@ -33,16 +33,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = MembershipApplication
-        fields = [
-            "full_name",
-            "email",
-            "address",
-            "country",
-            "tier",
-            "heard_about",
-            "gift_aid",
-            "consent",
-        ]
+        fields = MembershipApplication.APPLICANT_FIELDS
         labels = {
             "full_name": "Full name",
             "email": "Email address",

@@ -142,6 +142,18 @@ class MembershipApplication(models.Model):
     created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What the applicant fills in, in the order the form, the register and exports show it.
+    APPLICANT_FIELDS = (
+        "full_name",
+        "email",
+        "address",
+        "country",
+        "tier",
+        "heard_about",
+        "gift_aid",
+        "consent",
+    )
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "membership application"

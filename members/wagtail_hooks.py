@@ -65,30 +65,12 @@ class MembershipApplicationAdmin(ModelAdmin):
     search_fields = ("full_name", "email")
     inspect_view_enabled = True
     inspect_view_fields = (
-        "full_name",
-        "email",
-        "address",
-        "country",
-        "tier",
-        "heard_about",
-        "gift_aid",
-        "consent",
+        *MembershipApplication.APPLICANT_FIELDS,
         "status",
         "created_at",
         "updated_at",
     )
-    list_export = (
-        "full_name",
-        "email",
-        "address",
-        "country",
-        "tier",
-        "heard_about",
-        "gift_aid",
-        "consent",
-        "status",
-        "created_at",
-    )
+    list_export = (*MembershipApplication.APPLICANT_FIELDS, "status", "created_at")
     export_filename = "membership-applications"
     form_fields_exclude = ("created_at", "updated_at")
 

@@ -9,6 +9,16 @@ from members.models import JoinPage
 from news.models import NewsIndexPage, NewsItemPage
 from tests.factories import BriefingIndexPageFactory, JoinPageFactory, NewsIndexPageFactory
 
+PAGE_TYPES = (
+    HomePage,
+    StandardPage,
+    NewsIndexPage,
+    NewsItemPage,
+    BriefingIndexPage,
+    BriefingPage,
+    JoinPage,
+)
+
 
 class PageTreeRulesTests(WagtailPageTestCase):
     @classmethod
@@ -64,29 +74,13 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertFalse(HomePage.can_create_at(Page.get_first_root_node()))
 
     def test_every_page_type_describes_itself_to_editors(self):
-        for model in (
-            HomePage,
-            StandardPage,
-            NewsIndexPage,
-            NewsItemPage,
-            BriefingIndexPage,
-            BriefingPage,
-            JoinPage,
-        ):
+        for model in PAGE_TYPES:
             with self.subTest(model=model.__name__):
                 self.assertTrue(model.page_description)
 
     def test_every_field_editors_see_has_help_text(self):
         page_fields = {field.name for field in Page._meta.get_fields()}
-        for model in (
-            HomePage,
-            StandardPage,
-            NewsIndexPage,
-            NewsItemPage,
-            BriefingIndexPage,
-            BriefingPage,
-            JoinPage,
-        ):
+        for model in PAGE_TYPES:
             for field in model._meta.get_fields():
                 if field.name in page_fields or not getattr(field, "editable", False):
                     continue
