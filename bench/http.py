@@ -355,6 +355,30 @@ class Site:
         )
 
 
+def gunicorn_settings(env):
+    """What config/gunicorn.py sets in this environment (the file may change between runs)."""
+    names = ["workers", "threads", "timeout", "max_requests", "max_requests_jitter", "preload_app"]
+    code = (
+        "import json, runpy; found = runpy.run_path('config/gunicorn.py'); "
+        f"print(json.dumps({{name: found.get(name) for name in {names!r}}}))"
+    )
+    output = subprocess.run(
+        [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    settings = json.loads(output.strip().splitlines()[-1])
+    if "--preload" in env.get("GUNICORN_CMD_ARGS", ""):
+        settings["preload_app"] = True
+    return settings
+
+
+def describe_gunicorn(settings):
+    text = (
+        f"{settings['workers']} workers × {settings['threads']} thread, "
+        f"`max_requests` {settings['max_requests']:,} ± {settings['max_requests_jitter']:,}"
+    )
+    return text + (", preload_app" if settings.get("preload_app") else "")
+
+
 class Server:
     """gunicorn, as production runs it, on a free loopback port; stopped on any exit."""
 
@@ -370,6 +394,7 @@ class Server:
         for item in args.gunicorn_env:
             key, _, value = item.partition("=")
             env[key] = value
+        self.settings = gunicorn_settings(env)
         self.log_file = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         # --no-control-socket: gunicorn 25+ otherwise takes over ~/.gunicorn/gunicorn.ctl,
         # which another gunicorn on this machine may be using.
@@ -684,6 +709,7 @@ def run(args, workdir):
                                 "news_items": facts["news_items"],
                                 "cache": cache,
                                 "rows": rows,
+                                "gunicorn": server.settings,
                             }
                         )
                         last_size = size == max(args.sizes)
@@ -820,8 +846,9 @@ def report(results, args):
         f"- Software: {software(results)}.",
         f"- Server: `gunicorn -c config/gunicorn.py` (sync workers; GUNICORN_WORKERS={args.workers}"
         + "".join(f", {item}" for item in args.gunicorn_env)
-        + ", otherwise the config's defaults, including `max_requests` 2000 ± 200 and the access "
-        "log on stdout, here a file)"
+        + ", otherwise the config's defaults, giving "
+        + " / ".join(sorted({describe_gunicorn(c["gunicorn"]) for c in results["configs"]}))
+        + ", and the access log on stdout, here a file)"
         + (", `--no-control-socket`" if args.no_control_socket else "")
         + "; `config.settings.production`, SECURE_SSL_REDIRECT=false, DEBUG off. Page cache off: "
         "PAGE_CACHE_SECONDS=0, no REDIS_URL (local-memory fragment cache). Page cache on: "
@@ -847,6 +874,18 @@ def report(results, args):
         "than req/s.",
         "",
     ]
+    described = {describe_gunicorn(c["gunicorn"]) for c in results["configs"]}
+    if len(described) > 1:
+        lines += [
+            "**config/gunicorn.py changed during this run**: "
+            + "; ".join(
+                f"{c['version']} N={c['news_items']:,} cache {c['cache']}: "
+                + describe_gunicorn(c["gunicorn"])
+                for c in results["configs"]
+            )
+            + ".",
+            "",
+        ]
     uncached, hits = verdicts(results)
     lines += ["### Against the targets", ""]
     if uncached:
