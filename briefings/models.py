@@ -10,9 +10,10 @@ from wagtail.search import index
 from home.blocks import BodyStreamBlock
 from home.models import Theme
 from home.previews import ListingPreviewMixin
+from home.privacy import CachedPrivacyMixin, public
 
 
-class BriefingIndexPage(Page):
+class BriefingIndexPage(CachedPrivacyMixin, Page):
     intro = models.TextField(
         blank=True,
         max_length=500,
@@ -29,12 +30,8 @@ class BriefingIndexPage(Page):
 
     def get_items(self):
         """Live, public briefings in the order editors arrange them in the page tree."""
-        return (
-            BriefingPage.objects.child_of(self)
-            .live()
-            .public()
-            .defer_streamfields()
-            .order_by("path")
+        return public(
+            BriefingPage.objects.child_of(self).live().defer_streamfields().order_by("path")
         )
 
     def get_context(self, request, *args, **kwargs):
@@ -43,7 +40,7 @@ class BriefingIndexPage(Page):
         return context
 
 
-class BriefingPage(ListingPreviewMixin, Page):
+class BriefingPage(CachedPrivacyMixin, ListingPreviewMixin, Page):
     summary = models.TextField(
         max_length=300,
         help_text="One or two sentences shown in listings, search results and when the page is "

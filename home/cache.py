@@ -7,6 +7,7 @@ deleting a page, or saving a snippet or setting, increments (see home/signals.py
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
@@ -89,10 +90,11 @@ def bump_content_version():
 
 
 def cached(key, build, timeout=None):
-    """`build()`'s value, from the cache when the site's content has not changed since."""
+    """`build()`'s value, from the cache when the site's content has not changed since
+    (and for at most `timeout` seconds, FRAGMENT_CACHE_SECONDS by default)."""
     versioned = f"{key}:v{content_version()}"
     value = cache.get(versioned)
     if value is None:
         value = build()
-        cache.set(versioned, value, timeout)
+        cache.set(versioned, value, settings.FRAGMENT_CACHE_SECONDS if timeout is None else timeout)
     return value

@@ -1,12 +1,17 @@
-"""Response headers every page carries, and the page cache for anonymous readers."""
+"""Response headers every page carries, the page cache for anonymous readers, and the
+request's site without a query."""
 
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
+from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control
 
-from .cache import content_version
+from wagtail.models import Site
+
+from .cache import cached, content_version
 
 # Public pages: scripts only from this site, never inline or eval'd. JSON-LD blocks are data,
 # not scripts, so they need no exception.
@@ -147,3 +152,28 @@ class PageCacheMiddleware:
         query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
         digest = hashlib.sha256(f"{request.get_host()}{request.path}?{query}".encode()).hexdigest()
         return f"page:{content_version()}:{request.method}:{digest}"
+
+
+class SiteMiddleware:
+    """Finds the request's Wagtail site in the fragment cache, not with a query per request.
+
+    Wagtail looks the site up once per request (and caches it on the request); the records
+    change rarely, and saving a site or publishing its root page changes the content version
+    the cached copy is keyed by. Runs after CommonMiddleware, which refuses unknown hosts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not hasattr(request, "_wagtail_site"):
+            hostname = split_domain_port(request.get_host())[0]
+            port = request.get_port()
+            try:
+                request._wagtail_site = cached(
+                    f"wagtail-site:{hostname}:{port}", lambda: Site._find_for_request(request)
+                )
+            except DatabaseError:
+                # Left to the views: /health/ and the error pages answer without a site.
+                pass
+        return self.get_response(request)

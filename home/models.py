@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 
 from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock
 from .cache import cached
+from .privacy import CachedPrivacyMixin, public
 from .seo import organisation
 
 
@@ -111,7 +112,7 @@ class Theme(index.Indexed, models.Model):
         return self.name
 
 
-class HomePage(Page):
+class HomePage(CachedPrivacyMixin, Page):
     aims_heading = models.CharField(
         max_length=100,
         default="PSG Aims",
@@ -176,7 +177,7 @@ class HomePage(Page):
 
         def build():
             ids = [item.page_id for item in self.featured_briefings.all() if item.page_id]
-            pages = Page.objects.filter(pk__in=ids).live().public().specific()
+            pages = public(Page.objects.filter(pk__in=ids).live()).specific()
             by_id = {page.pk: page for page in pages.defer_streamfields()}
             return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -202,7 +203,7 @@ class HomePageFeaturedBriefing(Orderable):
         return f"{self.home_page} → {self.page}"
 
 
-class StandardPage(Page):
+class StandardPage(CachedPrivacyMixin, Page):
     summary = models.TextField(
         max_length=300,
         blank=True,

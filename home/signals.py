@@ -35,8 +35,9 @@ def content_changed(sender, **kwargs):
 
 def model_saved_or_deleted(sender, instance, **kwargs):
     # A page saved as a draft changes nothing public, but the rule stays simple: saving a
-    # page is rare next to reading one.
-    if shown_on_pages(type(instance)):
+    # page is rare next to reading one. Wagtail creates aliases without a publish signal, and
+    # an alias is private wherever the page it copies is (home/privacy.py).
+    if shown_on_pages(type(instance)) or getattr(instance, "alias_of_id", None):
         bump_content_version()
 
 

@@ -13,6 +13,7 @@ from wagtail.models import DraftStateMixin, Orderable, Page, PreviewableMixin, R
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
+from home.privacy import CachedPrivacyMixin
 
 
 class MembershipPitch(PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
@@ -185,7 +186,7 @@ class MembershipSettings(BaseSiteSetting):
         verbose_name = "membership settings"
 
 
-class JoinPage(RoutablePageMixin, Page):
+class JoinPage(CachedPrivacyMixin, RoutablePageMixin, Page):
     intro = RichTextField(
         features=RICH_TEXT_FEATURES,
         blank=True,

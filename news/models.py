@@ -16,12 +16,13 @@ from home.blocks import BodyStreamBlock
 from home.cache import cached
 from home.models import Theme
 from home.previews import ListingPreviewMixin
+from home.privacy import CachedPrivacyMixin, public
 from home.seo import organisation
 
 from .feeds import AtomNewsFeed, NewsFeed
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(CachedPrivacyMixin, RoutablePageMixin, Page):
     intro = models.TextField(
         blank=True,
         max_length=500,
@@ -40,12 +41,8 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     def get_items(self):
         """Live, public news items under this index, newest first, ready for a listing."""
-        return (
-            NewsItemPage.objects.child_of(self)
-            .live()
-            .public()
-            .defer_streamfields()
-            .order_by("-date", "-pk")
+        return public(
+            NewsItemPage.objects.child_of(self).live().defer_streamfields().order_by("-date", "-pk")
         )
 
     @cached_property
@@ -88,6 +85,11 @@ class NewsIndexPage(RoutablePageMixin, Page):
         if theme is not None:
             items = items.filter(themes=theme)
         paginator = Paginator(items, self.items_per_page)
+        # Counting thousands of items costs more than the rest of the page; the count only
+        # changes when content does, which is what the cache's version follows.
+        paginator.count = cached(
+            f"news-count:{self.pk}:{theme.pk if theme else 'all'}", items.count
+        )
         page_obj = paginator.get_page(request.GET.get("page"))
         context.update(
             {
@@ -100,7 +102,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         return context
 
 
-class NewsItemPage(ListingPreviewMixin, Page):
+class NewsItemPage(CachedPrivacyMixin, ListingPreviewMixin, Page):
     date = models.DateField(
         "publication date",
         help_text="The date readers see on the item; the news list is ordered by it.",
@@ -136,6 +138,8 @@ class NewsItemPage(ListingPreviewMixin, Page):
 
     class Meta:
         verbose_name = "news item"
+        # Listings read the newest few of thousands: walk this index instead of sorting them all.
+        indexes = [models.Index(fields=["date", "page_ptr"], name="news_item_date_idx")]
 
     @cached_property
     def theme_list(self):

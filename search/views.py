@@ -8,18 +8,20 @@ from functools import reduce
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import DateField, F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import render
 from django.utils import timezone
 
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.models import Page, Site
 from wagtail.search.backends.base import OrderByFieldError
 from wagtail.search.utils import normalise_query_string
 
+from home.cache import cached
 from home.models import Theme
+from home.privacy import public
 
 from .models import QueryOutcome
 from .query import MAX_LENGTH, MAX_TERMS, clean_query
@@ -40,11 +42,13 @@ DATE_FIELDS = {"news.NewsItemPage": "date"}
 
 def visible_pages(request):
     """Every page a reader may see on this site: live, public and not past its expiry."""
-    pages = Page.objects.live().public()
+    pages = public(Page.objects.live())
     site = Site.find_for_request(request)
     if site is not None:
         pages = pages.descendant_of(site.root_page, inclusive=True)
     # An expired page stays live until the publish_scheduled command next runs.
+    # (Search backends filter on indexed fields only, so this is a subquery on the primary key;
+    # migration 0003 indexes the few pages with an expiry date.)
     expired = Page.objects.filter(expire_at__lte=timezone.now()).values("pk")
     return pages.exclude(pk__in=expired)
 
@@ -60,7 +64,7 @@ def with_theme(pages, theme):
 
 
 def listing_date():
-    """The date shown with a result and used by 'newest first', for pages of any type."""
+    """The date 'newest first' sorts by, for pages of any type (see `add_listing_dates`)."""
     own_dates = [
         F(f"{apps.get_model(label)._meta.model_name}__{name}")
         for label, name in DATE_FIELDS.items()
@@ -68,11 +72,28 @@ def listing_date():
     return Coalesce(*own_dates, TruncDate("first_published_at"), output_field=DateField())
 
 
+def add_listing_dates(pages):
+    """Give each page the date shown with it as a result, as `listing_date()` computes it.
+
+    Done in Python for the ten pages shown, not in SQL for every page the words match."""
+    for page in pages:
+        if page is None or getattr(page, "listing_date", None) is not None:
+            continue
+        field = DATE_FIELDS.get(page._meta.label)
+        if field:
+            page.listing_date = getattr(page, field)
+        elif page.first_published_at:
+            page.listing_date = timezone.localdate(page.first_published_at)
+        else:
+            page.listing_date = None
+    return pages
+
+
 def run_search(pages, search_query, order):
     """Lazy search results of specific pages, ordered as the reader asked."""
-    pages = pages.annotate(listing_date=listing_date()).specific().defer_streamfields()
     if order != "newest":
-        return pages.search(search_query)
+        return pages.specific().defer_streamfields().search(search_query)
+    pages = pages.annotate(listing_date=listing_date()).specific().defer_streamfields()
     newest = pages.order_by(F("listing_date").desc(nulls_last=True), "-first_published_at", "-id")
     try:
         return newest.search(search_query, order_by_relevance=False)
@@ -94,8 +115,8 @@ def promoted(query, pages, filtered):
     page_ids = [promotion.page_id for promotion in promotions if promotion.page_id]
     specific = {}
     if page_ids:
-        found = pages.filter(pk__in=page_ids).annotate(listing_date=listing_date())
-        specific = {page.pk: page for page in found.specific().defer_streamfields()}
+        found = pages.filter(pk__in=page_ids).specific().defer_streamfields()
+        specific = {page.pk: page for page in add_listing_dates(list(found))}
     return [
         {"promotion": promotion, "page": specific.get(promotion.page_id)}
         for promotion in promotions
@@ -111,19 +132,27 @@ def log_search(text, query, result_count):
     try:
         with transaction.atomic():
             query = query or Query.get(text)
-            query.add_hit()
+            # As Query.add_hit, in one statement for a query already seen today.
+            today = timezone.now().date()
+            hits = QueryDailyHits.objects.filter(query=query, date=today)
+            if not hits.update(hits=F("hits") + 1):
+                try:
+                    with transaction.atomic():
+                        QueryDailyHits.objects.create(query=query, date=today, hits=1)
+                except IntegrityError:
+                    # Another reader's search created today's row first.
+                    hits.update(hits=F("hits") + 1)
             if result_count is not None:
-                QueryOutcome.objects.update_or_create(
-                    query=query,
-                    defaults={"result_count": result_count, "searched_at": timezone.now()},
-                )
+                outcome = {"result_count": result_count, "searched_at": timezone.now()}
+                if not QueryOutcome.objects.filter(query=query).update(**outcome):
+                    QueryOutcome.objects.update_or_create(query=query, defaults=outcome)
     except DatabaseError:
         logger.warning("Could not log the search %r", text, exc_info=True)
 
 
 def search(request):
     cleaned = clean_query(request.GET.get("query", ""))
-    themes = list(Theme.objects.all())
+    themes = cached("themes", lambda: list(Theme.objects.all()))
     type_key = request.GET.get("type", "")
     type_key = type_key if type_key in TYPES else ""
     theme_slug = request.GET.get("theme", "")
@@ -172,7 +201,7 @@ def search(request):
             with transaction.atomic():
                 paginator = Paginator(results, RESULTS_PER_PAGE)
                 page_obj = paginator.get_page(request.GET.get("page"))
-                page_obj.object_list = list(page_obj.object_list)
+                page_obj.object_list = add_listing_dates(list(page_obj.object_list))
         except DatabaseError:
             logger.warning("Search failed for %r", cleaned.text, exc_info=True)
             paginator = Paginator([], RESULTS_PER_PAGE)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.db import DatabaseError, connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.search.backends import get_search_backend
@@ -599,10 +600,11 @@ class TestNeverBreaks:
     ):
         NewsItemPageFactory(parent=news_index, title="Mercury poisoning")
 
-        def failing_add_hit(self, date=None):
+        def failing_write(*args, **kwargs):
             raise DatabaseError("disk full")
 
-        monkeypatch.setattr(Query, "add_hit", failing_add_hit)
+        monkeypatch.setattr(QuerySet, "update", failing_write)
+        monkeypatch.setattr(QuerySet, "create", failing_write)
         with caplog.at_level(logging.WARNING, logger="search.views"):
             response = search(client, "mercury")
         assert titles(response) == ["Mercury poisoning"]
@@ -651,6 +653,26 @@ class TestQueryLog:
         search(client, "")
         query = Query.objects.get()
         assert query.query_string == "mercury poisoning"
+        assert query.hits == 2
+
+    def test_two_first_searches_of_the_day_at_once_both_count(
+        self, client, news_index, monkeypatch
+    ):
+        query = Query.get("mercury")
+        # The other reader's search created today's row after this one looked for it.
+        QueryDailyHits.objects.create(query=query, date=timezone.now().date(), hits=1)
+        real_update = QuerySet.update
+        raced = []
+
+        def update_after_losing_the_race(self, **kwargs):
+            if self.model is QueryDailyHits and not raced:
+                raced.append(True)
+                return 0
+            return real_update(self, **kwargs)
+
+        monkeypatch.setattr(QuerySet, "update", update_after_losing_the_race)
+        search(client, "mercury")
+        assert raced
         assert query.hits == 2
 
     def test_result_counts_feed_the_no_results_report(self, client, news_index, admin_client):

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "home.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "home.middleware.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -191,6 +192,10 @@ else:
 # How long a rendered page is kept. Publishing clears it at once where the cache is shared
 # (Redis); a per-process cache cannot be told by other processes, so it keeps pages briefly.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL else 10)
+# How long a fragment (navigation, footer, listing counts, the site record) is kept. Keys carry
+# the content version, so with Redis a publish replaces them at once and old ones just age out;
+# a per-process cache cannot be told by other processes, so there they live only seconds.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=86400 if REDIS_URL else 10)
 # How long a CDN or nginx in front may keep a public page (Cache-Control s-maxage).
 PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=10)
 

@@ -3,6 +3,7 @@ from django import template
 from wagtail.models import Site
 
 from home.cache import cached
+from home.privacy import public
 from news.models import NewsIndexPage, NewsItemPage
 
 register = template.Library()
@@ -13,7 +14,7 @@ def latest_news(context, count=10):
     """The newest live, public news items on the current site."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    items = NewsItemPage.objects.live().public()
+    items = public(NewsItemPage.objects.live())
     if site is not None:
         items = items.descendant_of(site.root_page)
     return list(items.defer_streamfields().order_by("-date", "-pk")[:count])

@@ -1,0 +1,124 @@
+"""What the fragment cache spares the database (the site record, page privacy, listing
+counts) must never show a reader a stale site, a wrong page count or a private page."""
+
+import datetime
+import re
+
+from django.core.cache.backends import locmem
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import PageViewRestriction, Site
+
+from home.cache import cached
+from tests.factories import NewsItemPageFactory, StandardPageFactory
+
+
+def served_publicly(client, url):
+    return client.get(url).status_code == 200
+
+
+def titles(response):
+    return re.findall(r'class="card__title"><a href="[^"]*">([^<]*)</a>', response.content.decode())
+
+
+def publish(page):
+    page.save_revision().publish()
+    return page
+
+
+class TestPrivacy:
+    def test_a_restriction_applies_at_once_and_lifting_it_too(self, client, news_index):
+        item = publish(NewsItemPageFactory(parent=news_index, title="Defenders at risk"))
+        assert served_publicly(client, item.url)  # fills the cache
+        restriction = PageViewRestriction.objects.create(page=item, restriction_type="login")
+        assert not served_publicly(client, item.url)
+        assert "Defenders at risk" not in titles(client.get("/news/"))
+        assert "Defenders at risk" not in titles(client.get("/"))
+        restriction.delete()
+        assert served_publicly(client, item.url)
+        assert "Defenders at risk" in titles(client.get("/news/"))
+
+    def test_a_restricted_section_covers_the_pages_below_it(self, client, news_index):
+        item = publish(NewsItemPageFactory(parent=news_index, title="Defenders at risk"))
+        assert served_publicly(client, item.url)
+        PageViewRestriction.objects.create(page=news_index, restriction_type="login")
+        assert not served_publicly(client, item.url)
+        assert not served_publicly(client, "/news/")
+        assert "Defenders at risk" not in titles(client.get("/"))
+
+    def test_an_alias_of_a_private_page_is_private(self, client, home_page, news_index):
+        item = publish(NewsItemPageFactory(parent=news_index, slug="defenders"))
+        PageViewRestriction.objects.create(page=item, restriction_type="login")
+        section = publish(StandardPageFactory(parent=home_page, slug="elsewhere"))
+        assert served_publicly(client, section.url)  # fills the cache before the alias exists
+        alias = item.create_alias(parent=section, update_slug="defenders-copy")
+        assert alias.live
+        assert not served_publicly(client, alias.url)
+
+    def test_a_page_below_an_alias_of_a_private_section(self, client, home_page):
+        section = publish(StandardPageFactory(parent=home_page, slug="members-area"))
+        publish(StandardPageFactory(parent=section, slug="minutes"))
+        PageViewRestriction.objects.create(page=section, restriction_type="login")
+        assert served_publicly(client, "/")
+        copy = section.create_alias(update_slug="members-area-copy", recursive=True)
+        assert not served_publicly(client, copy.url)
+        assert not served_publicly(client, copy.url + "minutes/")
+
+    def test_a_public_page_costs_no_privacy_queries(self, client, news_index):
+        item = publish(NewsItemPageFactory(parent=news_index))
+        # The first request creates the site settings, which changes the content version.
+        client.get(item.url)
+        client.get(item.url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(item.url).status_code == 200
+        tables = " ".join(query["sql"] for query in queries.captured_queries)
+        assert "wagtailcore_pageviewrestriction" not in tables
+        assert "wagtailcore_site" not in tables
+
+
+class TestSite:
+    def test_a_new_root_page_is_served_at_once(self, client, home_page):
+        assert client.get("/").status_code == 200  # fills the cache
+        other = publish(StandardPageFactory(parent=home_page, title="Campaign microsite"))
+        site = Site.objects.get(is_default_site=True)
+        site.root_page = other
+        site.save()
+        assert "Campaign microsite" in client.get("/").content.decode()
+
+    def test_an_unknown_host_is_still_refused(self, client, home_page, settings):
+        settings.ALLOWED_HOSTS = ["www.example.org"]
+        assert client.get("/", HTTP_HOST="attacker.example").status_code == 400
+
+
+class TestNewsCount:
+    def test_publishing_an_eleventh_item_adds_a_second_page(self, client, news_index):
+        for n in range(10):
+            publish(NewsItemPageFactory(parent=news_index, date=datetime.date(2016, 11, 1 + n)))
+        assert len(titles(client.get("/news/?page=2"))) == 10  # the last page is the first
+        publish(
+            NewsItemPageFactory(
+                parent=news_index, title="Oldest item", date=datetime.date(2016, 10, 1)
+            )
+        )
+        assert titles(client.get("/news/?page=2")) == ["Oldest item"]
+
+    def test_unpublishing_takes_an_item_out_of_the_count(self, client, news_index):
+        items = [
+            publish(NewsItemPageFactory(parent=news_index, date=datetime.date(2016, 11, 1 + n)))
+            for n in range(11)
+        ]
+        assert len(titles(client.get("/news/?page=2"))) == 1
+        items[5].unpublish()
+        assert len(titles(client.get("/news/?page=2"))) == 10  # one page only, so the first
+
+
+class TestFragmentLifetime:
+    def test_without_a_shared_cache_fragments_live_only_seconds(self, settings, monkeypatch):
+        # Another process's publish cannot reach this process's memory: age is the only cure.
+        settings.FRAGMENT_CACHE_SECONDS = 10
+        assert cached("navigation-test", lambda: "before") == "before"
+        assert cached("navigation-test", lambda: "after") == "before"
+        now = locmem.time.time()
+        monkeypatch.setattr(locmem.time, "time", lambda: now + 11)
+        assert cached("navigation-test", lambda: "after") == "after"
