@@ -746,6 +746,20 @@ def run(args, workdir):
 # --- the report ------------------------------------------------------------------------------
 
 
+def cpu_probe():
+    """Seconds a fixed pure-Python loop takes (best of three): how fast this machine's cores
+    are just now. Shared virtual machines vary by a factor of three from hour to hour, so
+    compare two reports' req/s only where their probes agree."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for n in range(10_000_000):
+            total += n
+        best = min(best, time.perf_counter() - started)
+    return round(best, 2)
+
+
 def machine():
     cpuinfo = Path("/proc/cpuinfo").read_text()
     found = re.search(r"model name\s*:\s*(.+)", cpuinfo)
@@ -843,6 +857,10 @@ def report(results, args):
         "```",
         "",
         f"- Machine: {machine()}.",
+        "- CPU speed probe (a fixed 10-million-step Python loop, best of 3; lower is faster; "
+        "this shared machine varies by up to 3x): "
+        + " s before, ".join(f"{seconds:.2f}" for seconds in results.get("cpu_probe", []))
+        + " s after the run.",
         f"- Software: {software(results)}.",
         f"- Server: `gunicorn -c config/gunicorn.py` (sync workers; GUNICORN_WORKERS={args.workers}"
         + "".join(f", {item}" for item in args.gunicorn_env)
@@ -1117,10 +1135,12 @@ def main():
         args.keep.mkdir(parents=True, exist_ok=True)
     args.static_root = workdir / "static"
     started = time.monotonic()
+    probe_before = cpu_probe()
     try:
         results = run(args, workdir)
     finally:
         run_all_cleanups()
+    results["cpu_probe"] = [probe_before, cpu_probe()]
     log(f"done in {(time.monotonic() - started) / 60:.1f} minutes")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))
