@@ -1,6 +1,7 @@
 """Response headers every page carries, the page cache for anonymous readers, and the
 request's site without a query."""
 
+import contextlib
 import hashlib
 
 from django.conf import settings
@@ -169,11 +170,18 @@ class SiteMiddleware:
         if not hasattr(request, "_wagtail_site"):
             hostname = split_domain_port(request.get_host())[0]
             port = request.get_port()
-            try:
+            # Without a database the views decide: /health/ and error pages need no site.
+            with contextlib.suppress(DatabaseError):
                 request._wagtail_site = cached(
-                    f"wagtail-site:{hostname}:{port}", lambda: Site._find_for_request(request)
+                    f"wagtail-site:{hostname}:{port}", lambda: self.find_site(request)
                 )
-            except DatabaseError:
-                # Left to the views: /health/ and the error pages answer without a site.
-                pass
         return self.get_response(request)
+
+    @staticmethod
+    def find_site(request):
+        site = Site._find_for_request(request)
+        if site is not None:
+            # Every page is found by routing from the root page's specific form: keep that
+            # too (each request gets its own copy from the cache).
+            site.root_page.specific  # noqa: B018
+        return site

@@ -1,4 +1,5 @@
-"""At most ten SQL queries for any public page, the same with 10 and with 10,000 news items.
+"""At most ten SQL queries for any public page (six today: the budget keeps it so), the same
+with 10 and with 10,000 news items.
 
 Measured with the page cache off, after one visit has filled the navigation fragments: what
 a reader costs when the page itself is not cached.
@@ -12,7 +13,7 @@ import pytest
 
 from news.models import NewsItemPage
 
-QUERY_BUDGET = 10
+QUERY_BUDGET = 6
 PAGES = [
     "/",
     "/news/",
@@ -41,7 +42,7 @@ def queries_per_page(client):
     return counts
 
 
-def test_ten_queries_at_most_with_ten_and_with_ten_thousand_items(client, home_page):
+def test_six_queries_at_most_with_ten_and_with_ten_thousand_items(client, home_page):
     call_command("load_demo_content", verbosity=0)
     with_ten = queries_per_page(client)
     assert NewsItemPage.objects.count() == 10
