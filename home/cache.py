@@ -4,12 +4,16 @@ Page and fragment caches are keyed by a site-wide content version that publishin
 deleting a page, or saving a snippet or setting, increments (see home/signals.py).
 """
 
+import contextlib
 import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.signals import request_finished, request_started
+
+from asgiref.local import Local
 
 logger = logging.getLogger(__name__)
 
@@ -68,16 +72,39 @@ class ResilientRedisCache(RedisCache):
         self._class = _ResilientClient
 
 
+# A page reads the version for every fragment it uses; within one request it is read from
+# the cache once (one Redis round trip, not a dozen), and a publish during it reads it again.
+_request = Local()
+
+
+def _start_request(**kwargs):
+    _request.version = None
+
+
+def _finish_request(**kwargs):
+    with contextlib.suppress(AttributeError):
+        del _request.version
+
+
+request_started.connect(_start_request, dispatch_uid="content-version-start")
+request_finished.connect(_finish_request, dispatch_uid="content-version-finish")
+
+
 def content_version():
     """The current site-wide content version.
 
     A lost version (evicted, or a fresh cache) starts again from the clock, never from a
     number old entries could still carry.
     """
+    in_request = hasattr(_request, "version")
+    if in_request and _request.version is not None:
+        return _request.version
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
         cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(CONTENT_VERSION_KEY) or time.time_ns()
+    if in_request:
+        _request.version = version
     return version
 
 
@@ -87,6 +114,8 @@ def bump_content_version():
         cache.incr(CONTENT_VERSION_KEY)
     except ValueError:
         cache.set(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+    if hasattr(_request, "version"):
+        _request.version = None
 
 
 def cached(key, build, timeout=None):

@@ -122,3 +122,27 @@ class TestFragmentLifetime:
         now = locmem.time.time()
         monkeypatch.setattr(locmem.time, "time", lambda: now + 11)
         assert cached("navigation-test", lambda: "after") == "after"
+
+
+class TestContentVersionPerRequest:
+    def test_a_page_reads_the_version_from_the_cache_once(self, client, news_index, monkeypatch):
+        from django.core.cache import cache
+
+        from home.cache import CONTENT_VERSION_KEY, bump_content_version, content_version
+
+        client.get("/news/")
+        reads = []
+        real_get = cache.get
+
+        def counting_get(key, *args, **kwargs):
+            if key == CONTENT_VERSION_KEY:
+                reads.append(key)
+            return real_get(key, *args, **kwargs)
+
+        monkeypatch.setattr(cache, "get", counting_get)
+        assert client.get("/news/").status_code == 200
+        assert len(reads) == 1
+        # Outside a request every call reads the cache, and a bump is seen at once.
+        before = content_version()
+        bump_content_version()
+        assert content_version() == before + 1
