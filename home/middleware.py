@@ -12,7 +12,7 @@ from django.utils.cache import patch_cache_control
 
 from wagtail.models import Site
 
-from .cache import cached, content_version
+from .cache import cached, content_version_and
 
 # Public pages: scripts only from this site, never inline or eval'd. JSON-LD blocks are data,
 # not scripts, so they need no exception.
@@ -91,8 +91,8 @@ class PageCacheMiddleware:
 
     Stored only when nothing about the response belongs to one visitor: no session (so no
     editor, preview or unlocked private page), no cookie set, no CSRF token in the page, a
-    200 status and only the query parameters listings use. Keys carry the site's content
-    version, so publishing anything makes every stored page stale at once.
+    200 status and only the query parameters listings use. Each page is stored with the site's
+    content version, so publishing anything makes every stored page stale at once.
     """
 
     EXCLUDED_PREFIXES = ("/admin/", "/search/", "/health/", "/documents/", "/django-admin/")
@@ -108,7 +108,9 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         key = self.key(request)
-        cached = cache.get(key)
+        # A page is stored with the content version it was rendered at, under a key without
+        # it: one round trip reads both, and publishing makes every stored page a miss.
+        version, cached = content_version_and(key)
         if cached is not None:
             cached["X-Cache"] = "hit"
             return cached
@@ -116,7 +118,7 @@ class PageCacheMiddleware:
         if self.may_store(request, response):
             patch_cache_control(response, public=True, max_age=0, s_maxage=self.proxy_seconds)
             response["X-Cache"] = "miss"
-            cache.set(key, response, self.timeout)
+            cache.set(key, (version, response), self.timeout)
         elif not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_cache=True)
         return response
@@ -152,7 +154,7 @@ class PageCacheMiddleware:
     def key(self, request):
         query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
         digest = hashlib.sha256(f"{request.get_host()}{request.path}?{query}".encode()).hexdigest()
-        return f"page:{content_version()}:{request.method}:{digest}"
+        return f"page:{request.method}:{digest}"
 
 
 class SiteMiddleware:

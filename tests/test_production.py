@@ -344,3 +344,41 @@ def test_pages_are_shared_through_redis_and_invalidated_there(client, news_index
     assert response["X-Cache"] == "miss"
     assert b"meet the prime minister" in response.content
     cache.clear()
+
+
+def test_a_cache_hit_is_one_round_trip_to_redis(client, news_index, settings, monkeypatch):
+    """A cached page costs one Redis command (the content version and the page together), on
+    a client kept from earlier requests rather than built again."""
+    import redis
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "home.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "psg-tests-round-trips",
+        }
+    }
+    settings.PAGE_CACHE_SECONDS = 300
+    from django.core.cache import cache
+
+    cache.clear()
+    SiteSettings.for_site(news_index.get_site())
+    assert client.get("/news/")["X-Cache"] == "miss"
+    commands, clients = [], []
+    execute = redis.Redis.execute_command
+    build = redis.Redis.__init__
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *args, **options: commands.append(args[0]) or execute(self, *args, **options),
+    )
+    monkeypatch.setattr(
+        redis.Redis,
+        "__init__",
+        lambda self, *args, **kwargs: clients.append(1) or build(self, *args, **kwargs),
+    )
+    response = client.get("/news/")
+    assert response["X-Cache"] == "hit"
+    assert commands == ["MGET"]
+    assert clients == []
+    cache.clear()
