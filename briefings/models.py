@@ -11,9 +11,10 @@ from home.blocks import BodyStreamBlock
 from home.models import Theme
 from home.previews import ListingPreviewMixin
 from home.privacy import CachedPrivacyMixin, public
+from home.routing import ChildRoutingMixin
 
 
-class BriefingIndexPage(CachedPrivacyMixin, Page):
+class BriefingIndexPage(CachedPrivacyMixin, ChildRoutingMixin, Page):
     intro = models.TextField(
         blank=True,
         max_length=500,

@@ -159,5 +159,9 @@ def cached(key, build, timeout=None):
     value = cache.get(versioned)
     if value is None:
         value = build()
-        cache.set(versioned, value, settings.FRAGMENT_CACHE_SECONDS if timeout is None else timeout)
+        # None is not kept: it could not be told from a miss anyway.
+        if value is not None:
+            cache.set(
+                versioned, value, settings.FRAGMENT_CACHE_SECONDS if timeout is None else timeout
+            )
     return value

@@ -12,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock
 from .cache import cached
 from .privacy import CachedPrivacyMixin, public
+from .routing import ChildRoutingMixin
 from .seo import organisation
 
 
@@ -112,7 +113,7 @@ class Theme(index.Indexed, models.Model):
         return self.name
 
 
-class HomePage(CachedPrivacyMixin, Page):
+class HomePage(CachedPrivacyMixin, ChildRoutingMixin, Page):
     aims_heading = models.CharField(
         max_length=100,
         default="PSG Aims",
@@ -203,7 +204,7 @@ class HomePageFeaturedBriefing(Orderable):
         return f"{self.home_page} → {self.page}"
 
 
-class StandardPage(CachedPrivacyMixin, Page):
+class StandardPage(CachedPrivacyMixin, ChildRoutingMixin, Page):
     summary = models.TextField(
         max_length=300,
         blank=True,

@@ -18,12 +18,13 @@ from home.cache import cached
 from home.models import Theme
 from home.previews import ListingPreviewMixin
 from home.privacy import CachedPrivacyMixin, public
+from home.routing import ChildRoutingMixin
 from home.seo import organisation
 
 from .feeds import AtomNewsFeed, NewsFeed
 
 
-class NewsIndexPage(CachedPrivacyMixin, RoutablePageMixin, Page):
+class NewsIndexPage(CachedPrivacyMixin, RoutablePageMixin, ChildRoutingMixin, Page):
     intro = models.TextField(
         blank=True,
         max_length=500,

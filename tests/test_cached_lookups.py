@@ -91,6 +91,54 @@ class TestSite:
         assert client.get("/", HTTP_HOST="attacker.example").status_code == 400
 
 
+class TestRouting:
+    """Pages found by address come from the cache: a change must still show at once."""
+
+    def test_an_edit_a_new_address_and_unpublishing_show_at_once(self, client, news_index):
+        item = publish(NewsItemPageFactory(parent=news_index, slug="lima-march", title="Old"))
+        assert "Old" in client.get("/news/lima-march/").content.decode()  # fills the cache
+        item.title = "New headline"
+        publish(item)
+        assert "New headline" in client.get("/news/lima-march/").content.decode()
+        item.slug = "lima-march-2016"
+        publish(item)
+        assert client.get("/news/lima-march/").status_code == 404
+        assert client.get("/news/lima-march-2016/").status_code == 200
+        item.unpublish()
+        assert client.get("/news/lima-march-2016/").status_code == 404
+
+    def test_a_deleted_section_is_gone_at_once(self, client, home_page):
+        section = publish(StandardPageFactory(parent=home_page, slug="campaigns"))
+        publish(StandardPageFactory(parent=section, slug="mining"))
+        assert served_publicly(client, "/campaigns/mining/")
+        section.delete()
+        assert client.get("/campaigns/mining/").status_code == 404
+        assert client.get("/campaigns/").status_code == 404
+
+    def test_a_page_of_another_type_in_a_single_type_section(self, client, news_index):
+        # The section's one page type is only a hint: other pages there are still found.
+        other = StandardPageFactory.build(title="About our news", slug="about-news")
+        news_index.add_child(instance=other)
+        publish(other)
+        assert "About our news" in client.get("/news/about-news/").content.decode()
+
+    def test_a_page_added_without_a_publish_signal_is_found(self, client, home_page):
+        assert client.get("/added-by-script/").status_code == 404  # no cached 'missing'
+        home_page.add_child(
+            instance=StandardPageFactory.build(slug="added-by-script", title="From a script")
+        )
+        assert "From a script" in client.get("/added-by-script/").content.decode()
+
+    def test_a_news_item_costs_one_query_once_found(self, client, news_index):
+        item = publish(NewsItemPageFactory(parent=news_index))
+        client.get(item.url)
+        client.get(item.url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(item.url).status_code == 200
+        # Only the item's themes: the home page, the news list and the item come from the cache.
+        assert len(queries) == 1, [query["sql"] for query in queries.captured_queries]
+
+
 class TestNewsCount:
     def test_publishing_an_eleventh_item_adds_a_second_page(self, client, news_index):
         for n in range(10):
