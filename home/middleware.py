@@ -177,6 +177,11 @@ class SiteMiddleware:
                 request._wagtail_site = cached(
                     f"wagtail-site:{hostname}:{port}", lambda: self.find_site(request)
                 )
+                # Every page address is built from these; Wagtail keeps them in the cache under
+                # a key of its own, one more round trip to Redis per request.
+                request._wagtail_cached_site_root_paths = cached(
+                    "wagtail-site-root-paths", Site.get_site_root_paths
+                )
         return self.get_response(request)
 
     @staticmethod

@@ -382,3 +382,38 @@ def test_a_cache_hit_is_one_round_trip_to_redis(client, news_index, settings, mo
     assert commands == ["MGET"]
     assert clients == []
     cache.clear()
+
+
+def test_fragments_come_from_the_process_once_used(client, news_index, settings, monkeypatch):
+    """With Redis, a page not in the page cache reads the content version from Redis and its
+    navigation, footer, counts and routing from the process: one round trip, not a dozen."""
+    import redis
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "home.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "psg-tests-fragments",
+        }
+    }
+    settings.PAGE_CACHE_SECONDS = 0
+    from django.core.cache import cache
+
+    cache.clear()
+    SiteSettings.for_site(news_index.get_site())
+    item = NewsItemPageFactory(parent=news_index, title="Saramurillo takes protest to Lima")
+    client.get("/news/")
+    commands = []
+    execute = redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *args, **options: commands.append(args) or execute(self, *args, **options),
+    )
+    assert "Saramurillo takes protest" in client.get("/news/").content.decode()
+    assert [command[0] for command in commands] == ["GET"], commands
+    # A publish elsewhere (another server, here the same Redis) shows at once.
+    item.title = "Saramurillo leaders meet the prime minister"
+    item.save_revision().publish()
+    assert "meet the prime minister" in client.get("/news/").content.decode()
+    cache.clear()
