@@ -1,15 +1,19 @@
 """The site search page: every live, public page on the site, with filters, the results
 editors recommend for a query (search promotions) and a log of what readers look for."""
 
+import contextlib
+import hashlib
 import logging
 import operator
+from dataclasses import dataclass
 from functools import reduce
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import DateField, F, Q
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import DateField, F, Min, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import render
 from django.utils import timezone
@@ -103,6 +107,74 @@ def run_search(pages, search_query, order):
         return newest.search(search_query, order_by_relevance=False)
 
 
+@dataclass
+class ResultPage:
+    """One page of a search's results and how many there are in all.
+
+    Many readers search for the same words when a story breaks, and finding and ranking
+    thousands of matches is the dearest thing the site does, so a page of results is kept for a
+    minute (SEARCH_RESULTS_SECONDS), keyed by the content version: publishing, unpublishing,
+    moving or deleting a page, or changing a restriction, shows in the next search. The minute
+    is cut short by the next expiry date of a live page, so an expired page leaves search
+    results at once too.
+    """
+
+    count: int
+    number: int
+    results: list
+
+    @classmethod
+    def cached(cls, key, number, search):
+        request, type_key, theme, order, text, promoted_ids = key
+        site = Site.find_for_request(request)
+        # Anything but a page number is page 1, as Paginator.get_page() would serve it.
+        number = number if isinstance(number, str) and number.isdigit() else "1"
+        parts = [
+            site.pk if site else "",
+            type_key,
+            theme.pk if theme else "",
+            order,
+            text,
+            ",".join(map(str, promoted_ids)),
+            number,
+        ]
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+        timeout = cls.seconds_to_keep()
+        if not timeout:
+            return cls.build(number, search)
+        return cached(f"search-results:{digest}", lambda: cls.build(number, search), timeout)
+
+    @classmethod
+    def build(cls, number, search):
+        # Within a transaction, a savepoint, so that on PostgreSQL a failed query leaves it
+        # usable. Not otherwise: on SQLite a transaction would wait for writers.
+        within = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+        with within:
+            paginator = Paginator(search(), RESULTS_PER_PAGE)
+            page_obj = paginator.get_page(number)
+            results = add_listing_dates(list(page_obj.object_list))
+        return cls(count=paginator.count, number=page_obj.number, results=results)
+
+    @classmethod
+    def seconds_to_keep(cls):
+        """SEARCH_RESULTS_SECONDS, or fewer if a live page expires sooner (0: one is already
+        past its expiry)."""
+        seconds = settings.SEARCH_RESULTS_SECONDS
+        if seconds <= 0:
+            return 0
+        (expiry,) = cached(
+            "next-page-expiry",
+            lambda: (
+                Page.objects.live()
+                .filter(expire_at__isnull=False)
+                .aggregate(first=Min("expire_at"))["first"],
+            ),
+        )
+        if expiry is None:
+            return seconds
+        return max(0, min(seconds, int((expiry - timezone.now()).total_seconds())))
+
+
 def promoted(query, pages, filtered):
     """The editors' recommendations for `query` that the reader may see, in their order."""
     if query is None:
@@ -131,6 +203,11 @@ def log_search(text, query, result_count):
     'no results' report. A failure here never costs the reader their results."""
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # A count lost in a crash costs nothing; waiting for the disk on every search
+                # costs throughput.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
             query = query or Query.get(text)
             # As Query.add_hit, in one statement for a query already seen today.
             today = timezone.now().date()
@@ -195,18 +272,21 @@ def search(request):
     if cleaned.search_query is not None:
         # Promoted pages are listed once, first.
         promoted_ids = [item["page"].pk for item in promotions if item["page"]]
-        results = run_search(pages.exclude(pk__in=promoted_ids), cleaned.search_query, order)
         try:
-            # A savepoint, so that on PostgreSQL a failed query leaves the transaction usable.
-            with transaction.atomic():
-                paginator = Paginator(results, RESULTS_PER_PAGE)
-                page_obj = paginator.get_page(request.GET.get("page"))
-                page_obj.object_list = add_listing_dates(list(page_obj.object_list))
+            found = ResultPage.cached(
+                key=(request, type_key, theme, order, cleaned.text, promoted_ids),
+                number=request.GET.get("page"),
+                search=lambda: run_search(
+                    pages.exclude(pk__in=promoted_ids), cleaned.search_query, order
+                ),
+            )
         except DatabaseError:
             logger.warning("Search failed for %r", cleaned.text, exc_info=True)
-            paginator = Paginator([], RESULTS_PER_PAGE)
-            page_obj = None
             failed = True
+        else:
+            paginator = Paginator(range(found.count), RESULTS_PER_PAGE)
+            page_obj = paginator.get_page(found.number)
+            page_obj.object_list = found.results
     if page_obj is None:
         page_obj = paginator.get_page(1)
 

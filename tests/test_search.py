@@ -764,3 +764,67 @@ def test_search_backend_comes_from_the_environment(environment, expected):
         text=True,
     )
     assert expected in result.stdout + result.stderr
+
+
+class TestRepeatedSearches:
+    """A page of results is kept for a minute: a change must still show in the next search."""
+
+    def publish(self, parent, **fields):
+        page = NewsItemPageFactory(parent=parent, **fields)
+        page.save_revision().publish()
+        return page
+
+    def test_a_repeated_search_skips_the_search_but_is_still_counted(self, client, news_index):
+        self.publish(news_index, title="Quillabamba gas protest")
+        assert titles(search(client, "Quillabamba")) == ["Quillabamba gas protest"]
+        with CaptureQueriesContext(connection) as queries:
+            response = search(client, "Quillabamba")
+        assert titles(response) == ["Quillabamba gas protest"]
+        assert summary(response) == "1 result for ‘Quillabamba’"
+        sql = " ".join(query["sql"] for query in queries.captured_queries)
+        assert "wagtailsearch_indexentry" not in sql
+        assert QueryDailyHits.objects.get(query__query_string="quillabamba").hits == 2
+
+    def test_publishing_unpublishing_and_restricting_show_at_once(self, client, news_index):
+        first = self.publish(news_index, title="Quillabamba gas protest", date=day(2))
+        assert titles(search(client, "Quillabamba")) == ["Quillabamba gas protest"]
+        self.publish(news_index, title="Quillabamba talks resume", date=day(1))
+        assert sorted(titles(search(client, "Quillabamba"))) == [
+            "Quillabamba gas protest",
+            "Quillabamba talks resume",
+        ]
+        first.unpublish()
+        assert titles(search(client, "Quillabamba")) == ["Quillabamba talks resume"]
+        second = NewsItemPageFactory._meta.model.objects.get(title="Quillabamba talks resume")
+        PageViewRestriction.objects.create(page=second, restriction_type="login")
+        assert summary(search(client, "Quillabamba")) == "No results for ‘Quillabamba’"
+
+    def test_a_page_leaves_results_when_its_expiry_passes(self, client, news_index, monkeypatch):
+        # Unpublishing waits for the publish_scheduled command; search must not wait for it.
+        self.publish(
+            news_index,
+            title="Quillabamba gas protest",
+            expire_at=timezone.now() + datetime.timedelta(minutes=5),
+        )
+        assert titles(search(client, "Quillabamba")) == ["Quillabamba gas protest"]
+        later = timezone.now() + datetime.timedelta(minutes=6)
+        monkeypatch.setattr("search.views.timezone.now", lambda: later)
+        assert titles(search(client, "Quillabamba")) == []
+
+    def test_each_page_of_results_and_each_filter_is_its_own(self, client, news_index):
+        for n in range(12):
+            self.publish(news_index, title=f"Quillabamba item {n:02}", date=day(n))
+        first = titles(search(client, "Quillabamba", order="newest"))
+        second = titles(search(client, "Quillabamba", order="newest", page=2))
+        assert len(first) == 10 and len(second) == 2
+        assert not set(first) & set(second)
+        assert titles(search(client, "Quillabamba", order="newest", page="x")) == first
+        assert titles(search(client, "Quillabamba", type="briefings")) == []
+
+    def test_turned_off_every_search_runs_afresh(self, client, news_index, settings):
+        settings.SEARCH_RESULTS_SECONDS = 0
+        self.publish(news_index, title="Quillabamba gas protest")
+        search(client, "Quillabamba")
+        with CaptureQueriesContext(connection) as queries:
+            assert titles(search(client, "Quillabamba")) == ["Quillabamba gas protest"]
+        assert "wagtailsearch_indexentry" in " ".join(q["sql"] for q in queries.captured_queries)

@@ -86,6 +86,17 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers share the file: readers never wait for a writer (WAL), a commit
+    # waits for the disk once, not twice (synchronous=NORMAL, safe with WAL), and a writer
+    # queues behind another instead of failing with "database is locked" (IMMEDIATE).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -196,6 +207,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL else
 # the content version, so with Redis a publish replaces them at once and old ones just age out;
 # a per-process cache cannot be told by other processes, so there they live only seconds.
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=86400 if REDIS_URL else 10)
+# How long a page of search results is kept for readers searching the same words (0 = off).
+# Keyed by the content version like fragments, so a publish shows in the next search.
+SEARCH_RESULTS_SECONDS = env.int("SEARCH_RESULTS_SECONDS", default=60)
 # How long a CDN or nginx in front may keep a public page (Cache-Control s-maxage).
 PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=10)
 
