@@ -11,6 +11,9 @@ news list, the briefings) or from the cache; it is only a hint: when it misses, 
 lookup decides, so a stale hint costs a query, never a page.
 """
 
+import hashlib
+import re
+
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 
@@ -18,6 +21,7 @@ from wagtail.models import Page
 
 from .cache import cached
 
+PLAIN = re.compile(r"[a-z0-9_-]{1,64}")
 # Pages are kept for an hour at most: thousands of news items are each read now and then.
 PAGE_SECONDS = 3600
 
@@ -30,8 +34,10 @@ class ChildRoutingMixin:
         if not path_components:
             return super().route(request, path_components)
         slug = path_components[0]
-        # An unknown slug is not kept (None), so probing for addresses fills no cache.
-        child = cached(f"child-page:{self.pk}:{slug}", lambda: self.find_child(slug), PAGE_SECONDS)
+        # Any text can arrive here: a short, plain key for it. An unknown slug is not kept
+        # (None), so probing for addresses fills no cache.
+        key = slug if PLAIN.fullmatch(slug) else hashlib.sha256(slug.encode()).hexdigest()
+        child = cached(f"child-page:{self.pk}:{key}", lambda: self.find_child(slug), PAGE_SECONDS)
         if child is None:
             raise Http404
         # Treebeard's get_parent() uses this instead of a query.

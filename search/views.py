@@ -125,20 +125,9 @@ class ResultPage:
 
     @classmethod
     def cached(cls, key, number, search):
-        request, type_key, theme, order, text, promoted_ids = key
-        site = Site.find_for_request(request)
         # Anything but a page number is page 1, as Paginator.get_page() would serve it.
         number = number if isinstance(number, str) and number.isdigit() else "1"
-        parts = [
-            site.pk if site else "",
-            type_key,
-            theme.pk if theme else "",
-            order,
-            text,
-            ",".join(map(str, promoted_ids)),
-            number,
-        ]
-        digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+        digest = hashlib.sha256(repr((*key, number)).encode()).hexdigest()
         timeout = cls.seconds_to_keep()
         if not timeout:
             return cls.build(number, search)
@@ -273,8 +262,17 @@ def search(request):
         # Promoted pages are listed once, first.
         promoted_ids = [item["page"].pk for item in promotions if item["page"]]
         try:
+            site = Site.find_for_request(request)
             found = ResultPage.cached(
-                key=(request, type_key, theme, order, cleaned.text, promoted_ids),
+                # Everything the results depend on, but the content (the cache's version).
+                key=(
+                    site.pk if site else None,
+                    type_key,
+                    theme.pk if theme else None,
+                    order,
+                    cleaned.text,
+                    tuple(promoted_ids),
+                ),
                 number=request.GET.get("page"),
                 search=lambda: run_search(
                     pages.exclude(pk__in=promoted_ids), cleaned.search_query, order

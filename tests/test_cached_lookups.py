@@ -3,8 +3,10 @@ counts) must never show a reader a stale site, a wrong page count or a private p
 
 import datetime
 import re
+import warnings
 
 from django.core.cache.backends import locmem
+from django.core.cache.backends.base import CacheKeyWarning
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -128,6 +130,12 @@ class TestRouting:
             instance=StandardPageFactory.build(slug="added-by-script", title="From a script")
         )
         assert "From a script" in client.get("/added-by-script/").content.decode()
+
+    def test_any_address_is_a_plain_404_with_no_cache_key_warning(self, client, news_index):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", CacheKeyWarning)
+            for path in ["/" + "x" * 300 + "/", "/news/two words/", "/news/caf%C3%A9/"]:
+                assert client.get(path).status_code == 404, path
 
     def test_a_news_item_costs_one_query_once_found(self, client, news_index):
         item = publish(NewsItemPageFactory(parent=news_index))
