@@ -742,8 +742,7 @@ def test_query_count_does_not_grow_with_items(client, home_page, news_index, bri
     [
         (
             {},
-            "{'default': {'BACKEND': 'wagtail.search.backends.database', "
-            "'SEARCH_CONFIG': 'english'}}",
+            "{'default': {'BACKEND': 'search.backends', 'SEARCH_CONFIG': 'english'}}",
         ),
         (
             {"SEARCH_BACKEND": "opensearch2", "SEARCH_URL": "https://search.example.org:9200"},
@@ -828,3 +827,37 @@ class TestRepeatedSearches:
         with CaptureQueriesContext(connection) as queries:
             assert titles(search(client, "Quillabamba")) == ["Quillabamba gas protest"]
         assert "wagtailsearch_indexentry" in " ".join(q["sql"] for q in queries.captured_queries)
+
+
+SQLITE_ONLY = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="The one-pass ranking replaces SQLite's only."
+)
+
+
+@SQLITE_ONLY
+class TestSQLiteRankedOnce:
+    """search/backends.py ranks SQLite results in one pass: the same results, in the same
+    order, with the same count, as Wagtail's own SQLite backend."""
+
+    @pytest.mark.parametrize(
+        "text", ["Quillabamba", "Quillabamba gas", '"gas protest"', "nothing-like-this"]
+    )
+    def test_same_results_and_order_as_wagtail(self, news_index, briefing_index, text):
+        from wagtail.search.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        for n in range(14):
+            words = "Quillabamba " * (n % 4 + 1) + ("gas protest" if n % 3 else "talks")
+            NewsItemPageFactory(parent=news_index, title=f"Item {n}", summary=words)
+        BriefingPageFactory(parent=briefing_index, title="Quillabamba gas briefing")
+        query = clean_query(text).search_query
+        ours = get_search_backend()
+        assert ours.results_class.__name__ == "RankedOnceResults"
+        wagtails = SQLiteSearchBackend({})
+        pages = Page.objects.live().specific()
+        expected = wagtails.search(query, pages)
+        found = ours.search(query, pages)
+        assert found.count() == expected.count()
+        assert [p.pk for p in found] == [p.pk for p in expected]
+        assert [p.pk for p in ours.search(query, pages)[10:20]] == [
+            p.pk for p in wagtails.search(query, pages)[10:20]
+        ]

@@ -156,7 +156,8 @@ _SEARCH_ENGINES = (
 )
 if SEARCH_BACKEND == "database":
     WAGTAILSEARCH_BACKENDS = {
-        "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
+        # Wagtail's, with SQLite results ranked in one pass (search/backends.py).
+        "default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "english"}
     }
 elif SEARCH_BACKEND in _SEARCH_ENGINES:
     WAGTAILSEARCH_BACKENDS = {
