@@ -1,81 +1,23 @@
 """Wagtail's database search backend, with SQLite results ranked in one pass.
 
 Wagtail's SQLite backend orders results by relevance with a correlated subquery that runs the
-whole full-text match again for every matching page: fine for a few dozen matches, more than a
-second for a word found in a thousand pages (at 10,000 news items, one search a second and
-timeouts under load). Here the match runs once with each match's score, the pages the reader
-may see are picked in one more query, and the order and the count come from that list. The
-results are the same: the same matches, scores and order (score, then newest page first).
-
-PostgreSQL and the search engines are used as Wagtail provides them.
+whole full-text match again for every matching page: more than a second for a word found in a
+thousand pages. search/sqlite_ranking.py ranks them in one pass, with the same results and
+order. PostgreSQL is used as Wagtail provides it.
 """
 
+from django.db import connection
+
 from wagtail.search.backends.database import SearchBackend as database_backend
-from wagtail.search.backends.database.sqlite.query import MatchExpression, normalize
-from wagtail.search.backends.database.sqlite.sqlite import (
-    SQLiteFTSIndexEntry,
-    SQLiteSearchBackend,
-    SQLiteSearchResults,
-)
-from wagtail.search.query import MatchAll, Not
-from wagtail.search.utils import get_descendants_content_types_pks
 
 
-class RankedOnceResults(SQLiteSearchResults):
-    def _ranked(self):
-        """Primary keys of every result, best first; shared by the page and the count."""
-        compiler = self.query_compiler
-        if getattr(compiler, "_ranked", None) is None:
-            compiler._ranked = self._rank()
-        return compiler._ranked
-
-    def _rank(self):
-        compiler = self.query_compiler
-        config = compiler.get_config(self.backend)
-        search_query = compiler.build_search_query(normalize(compiler.query), config=config)
-        matches = (
-            SQLiteFTSIndexEntry.objects.filter(
-                MatchExpression(compiler.fields or compiler.FTS_TABLE_FIELDS, search_query)
-            )
-            .filter(
-                index_entry__content_type__in=get_descendants_content_types_pks(
-                    compiler.queryset.model
-                )
-            )
-            .annotate(score=compiler._build_rank_expression(compiler.get_search_vectors(), config))
-        )
-        scores = {}
-        for object_id, score in matches.values_list("index_entry__object_id", "score"):
-            scores[object_id] = min(score or 0, scores.get(object_id, score or 0))
-        visible = compiler.queryset.filter(
-            pk__in=matches.values_list("index_entry__object_id")
-        ).values_list("pk", flat=True)
-        # bm25() is lower for better matches; ties go to the newest page, as in Wagtail.
-        return sorted(visible.order_by(), key=lambda pk: (scores.get(str(pk), 0), -pk))
-
-    def _one_pass(self):
-        query = normalize(self.query_compiler.query)
-        return (
-            self.query_compiler.order_by_relevance
-            and self._score_field is None
-            and not isinstance(query, (MatchAll, Not))
-        )
-
-    def _do_search(self):
-        if not self._one_pass():
-            return super()._do_search()
-        ids = self._ranked()[self.start : self.stop]
-        found = {page.pk: page for page in self.query_compiler.queryset.filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
-
-    def _do_count(self):
-        if not self._one_pass():
-            return super()._do_count()
-        return len(self._ranked())
-
-
-def SearchBackend(params):  # noqa: N802 (Wagtail looks for this name)
+def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for)
     backend = database_backend(params)
-    if isinstance(backend, SQLiteSearchBackend):
-        backend.results_class = RankedOnceResults
+    if connection.vendor == "sqlite":
+        from wagtail.search.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        from .sqlite_ranking import RankedOnceResults
+
+        if isinstance(backend, SQLiteSearchBackend):
+            backend.results_class = RankedOnceResults
     return backend
