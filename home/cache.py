@@ -161,9 +161,12 @@ _process_cache = LocMemCache("fragments-in-process", {"OPTIONS": {"MAX_ENTRIES":
 
 def cached(key, build, timeout=None):
     """`build()`'s value, from the cache when the site's content has not changed since
-    (and for at most `timeout` seconds, FRAGMENT_CACHE_SECONDS by default)."""
+    (and for at most `timeout` seconds, never more than FRAGMENT_CACHE_SECONDS, which is also
+    the default: without a shared cache, age is the only way another process's publish shows).
+    """
     versioned = f"{key}:v{content_version()}"
-    timeout = settings.FRAGMENT_CACHE_SECONDS if timeout is None else timeout
+    limit = settings.FRAGMENT_CACHE_SECONDS
+    timeout = limit if timeout is None else min(timeout, limit)
     # With a local-memory cache the process already has it.
     local = None if isinstance(caches["default"], LocMemCache) else _process_cache
     value = local.get(versioned) if local is not None else None

@@ -179,6 +179,15 @@ class TestFragmentLifetime:
         monkeypatch.setattr(locmem.time, "time", lambda: now + 11)
         assert cached("navigation-test", lambda: "after") == "after"
 
+    def test_no_value_outlives_the_fragment_lifetime(self, settings, monkeypatch):
+        # Pages found by address are kept an hour and search results a minute with Redis;
+        # without it, they too must give way to another process's publish within seconds.
+        settings.FRAGMENT_CACHE_SECONDS = 10
+        assert cached("child-page-test", lambda: "before", 3600) == "before"
+        now = locmem.time.time()
+        monkeypatch.setattr(locmem.time, "time", lambda: now + 11)
+        assert cached("child-page-test", lambda: "after", 3600) == "after"
+
 
 class TestContentVersionPerRequest:
     def test_a_page_reads_the_version_from_the_cache_once(self, client, news_index, monkeypatch):
