@@ -321,8 +321,10 @@ def test_backup_and_restore_round_trip_loses_nothing(tmp_path, settings, home_pa
     assert sorted(p.name for p in (tmp_path / "media").rglob("*") if p.is_file()) == media_files
 
 
-def test_pages_are_shared_through_redis_and_invalidated_there(client, news_index, settings):
-    """Several app servers share one Redis: a publish anywhere clears pages everywhere."""
+@pytest.fixture
+def redis_cache(settings, news_index):
+    """The shared Redis cache of several app servers (a test database of its own), emptied
+    before and after, with the site's settings already created."""
     settings.CACHES = {
         "default": {
             "BACKEND": "home.cache.ResilientRedisCache",
@@ -330,11 +332,33 @@ def test_pages_are_shared_through_redis_and_invalidated_there(client, news_index
             "KEY_PREFIX": "psg-tests",
         }
     }
-    settings.PAGE_CACHE_SECONDS = 300
     from django.core.cache import cache
 
     cache.clear()
     SiteSettings.for_site(news_index.get_site())
+    yield cache
+    cache.clear()
+
+
+def count_redis_commands(monkeypatch):
+    """Names of the Redis commands sent from now on."""
+    import redis
+
+    commands = []
+    execute = redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *args, **options: commands.append(args[0]) or execute(self, *args, **options),
+    )
+    return commands
+
+
+def test_pages_are_shared_through_redis_and_invalidated_there(
+    client, news_index, settings, redis_cache
+):
+    """Several app servers share one Redis: a publish anywhere clears pages everywhere."""
+    settings.PAGE_CACHE_SECONDS = 300
     item = NewsItemPageFactory(parent=news_index, title="Saramurillo takes protest to Lima")
     assert client.get("/news/")["X-Cache"] == "miss"
     assert client.get("/news/")["X-Cache"] == "hit"
@@ -343,35 +367,18 @@ def test_pages_are_shared_through_redis_and_invalidated_there(client, news_index
     response = client.get("/news/")
     assert response["X-Cache"] == "miss"
     assert b"meet the prime minister" in response.content
-    cache.clear()
 
 
-def test_a_cache_hit_is_one_round_trip_to_redis(client, news_index, settings, monkeypatch):
+def test_a_cache_hit_is_one_round_trip_to_redis(client, settings, monkeypatch, redis_cache):
     """A cached page costs one Redis command (the content version and the page together), on
     a client kept from earlier requests rather than built again."""
     import redis
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "home.cache.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-            "KEY_PREFIX": "psg-tests-round-trips",
-        }
-    }
     settings.PAGE_CACHE_SECONDS = 300
-    from django.core.cache import cache
-
-    cache.clear()
-    SiteSettings.for_site(news_index.get_site())
     assert client.get("/news/")["X-Cache"] == "miss"
-    commands, clients = [], []
-    execute = redis.Redis.execute_command
+    clients = []
     build = redis.Redis.__init__
-    monkeypatch.setattr(
-        redis.Redis,
-        "execute_command",
-        lambda self, *args, **options: commands.append(args[0]) or execute(self, *args, **options),
-    )
+    commands = count_redis_commands(monkeypatch)
     monkeypatch.setattr(
         redis.Redis,
         "__init__",
@@ -381,39 +388,20 @@ def test_a_cache_hit_is_one_round_trip_to_redis(client, news_index, settings, mo
     assert response["X-Cache"] == "hit"
     assert commands == ["MGET"]
     assert clients == []
-    cache.clear()
 
 
-def test_fragments_come_from_the_process_once_used(client, news_index, settings, monkeypatch):
+def test_fragments_come_from_the_process_once_used(
+    client, news_index, settings, monkeypatch, redis_cache
+):
     """With Redis, a page not in the page cache reads the content version from Redis and its
     navigation, footer, counts and routing from the process: one round trip, not a dozen."""
-    import redis
-
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "home.cache.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-            "KEY_PREFIX": "psg-tests-fragments",
-        }
-    }
     settings.PAGE_CACHE_SECONDS = 0
-    from django.core.cache import cache
-
-    cache.clear()
-    SiteSettings.for_site(news_index.get_site())
     item = NewsItemPageFactory(parent=news_index, title="Saramurillo takes protest to Lima")
     client.get("/news/")
-    commands = []
-    execute = redis.Redis.execute_command
-    monkeypatch.setattr(
-        redis.Redis,
-        "execute_command",
-        lambda self, *args, **options: commands.append(args) or execute(self, *args, **options),
-    )
+    commands = count_redis_commands(monkeypatch)
     assert "Saramurillo takes protest" in client.get("/news/").content.decode()
-    assert [command[0] for command in commands] == ["GET"], commands
+    assert commands == ["GET"]
     # A publish elsewhere (another server, here the same Redis) shows at once.
     item.title = "Saramurillo leaders meet the prime minister"
     item.save_revision().publish()
     assert "meet the prime minister" in client.get("/news/").content.decode()
-    cache.clear()
