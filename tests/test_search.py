@@ -829,22 +829,26 @@ class TestRepeatedSearches:
         assert "wagtailsearch_indexentry" in " ".join(q["sql"] for q in queries.captured_queries)
 
 
-SQLITE_ONLY = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="The one-pass ranking replaces SQLite's only."
-)
+def wagtails_own_backend():
+    """Wagtail's database search backend for this database, as Wagtail ships it."""
+    if connection.vendor == "sqlite":
+        from wagtail.search.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        return SQLiteSearchBackend({})
+    from wagtail.search.backends.database.postgres.postgres import PostgresSearchBackend
+
+    return PostgresSearchBackend({})
 
 
-@SQLITE_ONLY
-class TestSQLiteRankedOnce:
-    """search/backends.py ranks SQLite results in one pass: the same results, in the same
-    order, with the same count, as Wagtail's own SQLite backend."""
+class TestRankedOnce:
+    """search/backends.py ranks results in one pass (SQLite) or ranks and counts them in one
+    query (PostgreSQL): the same results, in the same order, with the same count, as
+    Wagtail's own backend."""
 
     @pytest.mark.parametrize(
         "text", ["Quillabamba", "Quillabamba gas", '"gas protest"', "nothing-like-this"]
     )
     def test_same_results_and_order_as_wagtail(self, news_index, briefing_index, text):
-        from wagtail.search.backends.database.sqlite.sqlite import SQLiteSearchBackend
-
         for n in range(14):
             words = "Quillabamba " * (n % 4 + 1) + ("gas protest" if n % 3 else "talks")
             NewsItemPageFactory(parent=news_index, title=f"Item {n}", summary=words)
@@ -852,7 +856,8 @@ class TestSQLiteRankedOnce:
         query = clean_query(text).search_query
         ours = get_search_backend()
         assert ours.results_class.__name__ == "RankedOnceResults"
-        wagtails = SQLiteSearchBackend({})
+        wagtails = wagtails_own_backend()
+        assert wagtails.results_class is not ours.results_class
         pages = Page.objects.live().specific()
         expected = wagtails.search(query, pages)
         found = ours.search(query, pages)
@@ -861,3 +866,17 @@ class TestSQLiteRankedOnce:
         assert [p.pk for p in ours.search(query, pages)[10:20]] == [
             p.pk for p in wagtails.search(query, pages)[10:20]
         ]
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's one query.")
+    def test_postgresql_matches_and_ranks_once_for_page_and_count(self, news_index):
+        for n in range(12):
+            NewsItemPageFactory(parent=news_index, title=f"Quillabamba {n}")
+        results = get_search_backend().search(
+            clean_query("Quillabamba").search_query, Page.objects.live().specific()
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert results.count() == 12
+            assert len(list(results[:10])) == 10
+            assert len(list(results[10:20])) == 2
+        matching = [q for q in queries.captured_queries if "wagtailsearch_indexentry" in q["sql"]]
+        assert len(matching) == 1
