@@ -1,7 +1,9 @@
 """Anything readers can see changed: make cached pages and fragments stale."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
@@ -17,6 +19,8 @@ ALWAYS_SHOWN = (
     CollectionViewRestriction,
     AbstractImage,
     AbstractDocument,
+    # Editors' recommended results, kept with the search page's other lookups.
+    SearchPromotion,
 )
 
 
@@ -29,8 +33,15 @@ def shown_on_pages(model):
     )
 
 
-def content_changed(sender, **kwargs):
+def make_stale():
     bump_content_version()
+    # The change is not committed yet: a reader in between renders the old content under the
+    # new version and caches it. A second bump once it is committed leaves that copy behind.
+    transaction.on_commit(bump_content_version)
+
+
+def content_changed(sender, **kwargs):
+    make_stale()
 
 
 def model_saved_or_deleted(sender, instance, **kwargs):
@@ -38,7 +49,7 @@ def model_saved_or_deleted(sender, instance, **kwargs):
     # page is rare next to reading one. Wagtail creates aliases without a publish signal, and
     # an alias is private wherever the page it copies is (home/privacy.py).
     if shown_on_pages(type(instance)) or getattr(instance, "alias_of_id", None):
-        bump_content_version()
+        make_stale()
 
 
 def connect():

@@ -7,7 +7,7 @@ import warnings
 
 from django.core.cache.backends import locmem
 from django.core.cache.backends.base import CacheKeyWarning
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import PageViewRestriction, Site
@@ -213,3 +213,18 @@ class TestContentVersionPerRequest:
         before = content_version()
         bump_content_version()
         assert content_version() == before + 1
+
+    def test_what_a_reader_cached_before_a_publish_committed_is_left_behind(
+        self, news_index, django_capture_on_commit_callbacks
+    ):
+        item = NewsItemPageFactory(parent=news_index, title="Las Bambas")
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                item.title = "Las Bambas: dialogue resumes"
+                item.save_revision().publish()
+                # Another reader, whose database does not show the publish yet, keeps the
+                # listing it rendered under the new version.
+                cached("listing-test", lambda: "Las Bambas")
+        assert cached("listing-test", lambda: "Las Bambas: dialogue resumes") == (
+            "Las Bambas: dialogue resumes"
+        )
