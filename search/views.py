@@ -16,6 +16,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import DateField, F, Min, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
@@ -107,9 +108,33 @@ def run_search(pages, search_query, order):
         return newest.search(search_query, order_by_relevance=False)
 
 
+def seconds_to_keep(seconds):
+    """`seconds`, or fewer if a live page expires sooner (0: one is already past its expiry).
+
+    An expired page stays live until publish_scheduled next runs, but must leave search at once:
+    anything search keeps goes stale no later than the next expiry."""
+    if seconds <= 0:
+        return 0
+    (expiry,) = cached(
+        "next-page-expiry",
+        lambda: (
+            Page.objects.live()
+            .filter(expire_at__isnull=False)
+            .aggregate(first=Min("expire_at"))["first"],
+        ),
+    )
+    if expiry is None:
+        return seconds
+    return max(0, min(seconds, int((expiry - timezone.now()).total_seconds())))
+
+
+def key_digest(*parts):
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 @dataclass
 class ResultPage:
-    """One page of a search's results and how many there are in all.
+    """One page of a search's results, rendered, and how many results there are in all.
 
     Many readers search for the same words when a story breaks, and finding and ranking
     thousands of matches is the dearest thing the site does, so a page of results is kept for a
@@ -121,20 +146,23 @@ class ResultPage:
 
     count: int
     number: int
-    results: list
+    html: str
 
     @classmethod
-    def cached(cls, key, number, search):
+    def cached(cls, request, key, number, search):
         # Anything but a page number is page 1, as Paginator.get_page() would serve it.
         number = number if isinstance(number, str) and number.isdigit() else "1"
-        digest = hashlib.sha256(repr((*key, number)).encode()).hexdigest()
-        timeout = cls.seconds_to_keep()
+        timeout = seconds_to_keep(settings.SEARCH_RESULTS_SECONDS)
         if not timeout:
-            return cls.build(number, search)
-        return cached(f"search-results:{digest}", lambda: cls.build(number, search), timeout)
+            return cls.build(request, number, search)
+        return cached(
+            f"search-results:{key_digest(*key, number)}",
+            lambda: cls.build(request, number, search),
+            timeout,
+        )
 
     @classmethod
-    def build(cls, number, search):
+    def build(cls, request, number, search):
         # Within a transaction, a savepoint, so that on PostgreSQL a failed query leaves it
         # usable. Not otherwise: on SQLite a transaction would wait for writers.
         within = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
@@ -142,26 +170,10 @@ class ResultPage:
             paginator = Paginator(search(), RESULTS_PER_PAGE)
             page_obj = paginator.get_page(number)
             results = add_listing_dates(list(page_obj.object_list))
-        return cls(count=paginator.count, number=page_obj.number, results=results)
-
-    @classmethod
-    def seconds_to_keep(cls):
-        """SEARCH_RESULTS_SECONDS, or fewer if a live page expires sooner (0: one is already
-        past its expiry)."""
-        seconds = settings.SEARCH_RESULTS_SECONDS
-        if seconds <= 0:
-            return 0
-        (expiry,) = cached(
-            "next-page-expiry",
-            lambda: (
-                Page.objects.live()
-                .filter(expire_at__isnull=False)
-                .aggregate(first=Min("expire_at"))["first"],
-            ),
-        )
-        if expiry is None:
-            return seconds
-        return max(0, min(seconds, int((expiry - timezone.now()).total_seconds())))
+        # Kept rendered: the same words bring the same list, links included (the key has the
+        # site).
+        html = render_to_string("search/results.html", {"results": results}, request)
+        return cls(count=paginator.count, number=page_obj.number, html=html)
 
 
 def promoted(query, pages, filtered):
@@ -185,6 +197,28 @@ def promoted(query, pages, filtered):
         if (promotion.page_id and promotion.page_id in specific)
         or (not promotion.page_id and not filtered)
     ]
+
+
+def recommended(key, pages, filtered):
+    """The query as logged, if it ever was, and its promotions (see `promoted`).
+
+    Kept like a fragment, so a repeated search costs no lookups: a promotion saved or deleted
+    changes the content version (home/signals.py), and, like results, promotions are kept no
+    later than the next page expiry. A query first logged meanwhile needs no new value: it has
+    no promotions until an editor adds one.
+    """
+    site_pk, type_key, theme_pk, text = key
+    normalised = normalise_query_string(text)
+
+    def build():
+        query = Query.objects.filter(query_string=normalised).first()
+        return query, promoted(query, pages, filtered)
+
+    timeout = seconds_to_keep(settings.FRAGMENT_CACHE_SECONDS)
+    if not timeout:
+        return build()
+    digest = key_digest(site_pk, type_key, theme_pk, normalised)
+    return cached(f"search-promotions:{digest}", build, timeout)
 
 
 def log_search(text, query, result_count):
@@ -253,17 +287,22 @@ def search(request):
     if theme is not None:
         pages = with_theme(pages, theme)
 
-    logged_query = Query.objects.filter(query_string=normalise_query_string(cleaned.text)).first()
-    promotions = promoted(logged_query, pages, filtered)
+    site = Site.find_for_request(request)
+    logged_query, promotions = recommended(
+        (site.pk if site else None, type_key, theme.pk if theme else None, cleaned.text),
+        pages,
+        filtered,
+    )
     page_obj = None
     paginator = Paginator([], RESULTS_PER_PAGE)
+    results_html = ""
     failed = False
     if cleaned.search_query is not None:
         # Promoted pages are listed once, first.
         promoted_ids = [item["page"].pk for item in promotions if item["page"]]
         try:
-            site = Site.find_for_request(request)
             found = ResultPage.cached(
+                request,
                 # Everything the results depend on, but the content (the cache's version).
                 key=(
                     site.pk if site else None,
@@ -284,7 +323,7 @@ def search(request):
         else:
             paginator = Paginator(range(found.count), RESULTS_PER_PAGE)
             page_obj = paginator.get_page(found.number)
-            page_obj.object_list = found.results
+            results_html = found.html
     if page_obj is None:
         page_obj = paginator.get_page(1)
 
@@ -298,6 +337,7 @@ def search(request):
         {
             "promotions": promotions if page_obj.number == 1 else [],
             "page_obj": page_obj,
+            "results_html": results_html,
             "page_range": paginator.get_elided_page_range(page_obj.number),
             "result_count": result_count,
         }

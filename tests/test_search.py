@@ -782,7 +782,38 @@ class TestRepeatedSearches:
         assert summary(response) == "1 result for ‘Quillabamba’"
         sql = " ".join(query["sql"] for query in queries.captured_queries)
         assert "wagtailsearch_indexentry" not in sql
+        assert "wagtailsearchpromotions_searchpromotion" not in sql
         assert QueryDailyHits.objects.get(query__query_string="quillabamba").hits == 2
+
+    def test_a_recommendation_added_changed_or_removed_shows_at_once(self, client, news_index):
+        self.publish(news_index, title="Quillabamba gas protest")
+        assert titles(search(client, "Quillabamba")) == ["Quillabamba gas protest"]
+        promotion = SearchPromotion.objects.create(
+            query=Query.get("quillabamba"),
+            external_link_url="https://example.org/gas",
+            external_link_text="Gas field map",
+            sort_order=0,
+        )
+        assert titles(search(client, "Quillabamba")) == ["Gas field map", "Quillabamba gas protest"]
+        promotion.external_link_text = "Camisea gas field map"
+        promotion.save()
+        assert titles(search(client, "Quillabamba"))[0] == "Camisea gas field map"
+        promotion.delete()
+        assert titles(search(client, "Quillabamba")) == ["Quillabamba gas protest"]
+
+    def test_a_recommended_page_leaves_when_its_expiry_passes(
+        self, client, news_index, monkeypatch
+    ):
+        page = self.publish(
+            news_index,
+            title="Gas talks",
+            expire_at=timezone.now() + datetime.timedelta(minutes=5),
+        )
+        SearchPromotion.objects.create(query=Query.get("quillabamba"), page=page, sort_order=0)
+        assert titles(search(client, "Quillabamba")) == ["Gas talks"]
+        later = timezone.now() + datetime.timedelta(minutes=6)
+        monkeypatch.setattr("search.views.timezone.now", lambda: later)
+        assert titles(search(client, "Quillabamba")) == []
 
     def test_publishing_unpublishing_and_restricting_show_at_once(self, client, news_index):
         first = self.publish(news_index, title="Quillabamba gas protest", date=day(2))
