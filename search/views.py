@@ -225,29 +225,74 @@ def log_search(text, query, result_count):
     """Count the search in Wagtail's query log and, given a result count, keep it for the
     'no results' report. A failure here never costs the reader their results."""
     try:
-        with transaction.atomic():
+        # On PostgreSQL within a transaction, a savepoint, so a failure leaves it usable.
+        within = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+        with within:
             if connection.vendor == "postgresql":
-                # A count lost in a crash costs nothing; waiting for the disk on every search
-                # costs throughput.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            query = query or Query.get(text)
-            # As Query.add_hit, in one statement for a query already seen today.
-            today = timezone.now().date()
-            hits = QueryDailyHits.objects.filter(query=query, date=today)
-            if not hits.update(hits=F("hits") + 1):
-                try:
-                    with transaction.atomic():
-                        QueryDailyHits.objects.create(query=query, date=today, hits=1)
-                except IntegrityError:
-                    # Another reader's search created today's row first.
-                    hits.update(hits=F("hits") + 1)
-            if result_count is not None:
-                outcome = {"result_count": result_count, "searched_at": timezone.now()}
-                if not QueryOutcome.objects.filter(query=query).update(**outcome):
-                    QueryOutcome.objects.update_or_create(query=query, defaults=outcome)
+                log_in_one_statement(text, result_count)
+            else:
+                log_with_the_orm(text, query, result_count)
     except DatabaseError:
         logger.warning("Could not log the search %r", text, exc_info=True)
+
+
+def log_with_the_orm(text, query, result_count):
+    with transaction.atomic():
+        query = query or Query.get(text)
+        # As Query.add_hit, in one statement for a query already seen today.
+        today = timezone.now().date()
+        hits = QueryDailyHits.objects.filter(query=query, date=today)
+        if not hits.update(hits=F("hits") + 1):
+            try:
+                with transaction.atomic():
+                    QueryDailyHits.objects.create(query=query, date=today, hits=1)
+            except IntegrityError:
+                # Another reader's search created today's row first.
+                hits.update(hits=F("hits") + 1)
+        if result_count is not None:
+            outcome = {"result_count": result_count, "searched_at": timezone.now()}
+            if not QueryOutcome.objects.filter(query=query).update(**outcome):
+                QueryOutcome.objects.update_or_create(query=query, defaults=outcome)
+
+
+# The same as log_with_the_orm in one round trip: every search is logged, so it is on the path
+# of every search. ON CONFLICT settles readers racing to log the same words first. A count lost
+# in a crash costs nothing, so the commit does not wait for the disk (synchronous_commit).
+LOG_SQL = """
+WITH query AS (
+    INSERT INTO {query} (query_string) VALUES (%(text)s)
+    ON CONFLICT (query_string) DO UPDATE SET query_string = EXCLUDED.query_string
+    RETURNING id
+), hits AS (
+    INSERT INTO {hits} (query_id, date, hits) SELECT id, %(today)s, 1 FROM query
+    ON CONFLICT (query_id, date) DO UPDATE SET hits = {hits}.hits + 1
+), outcome AS (
+    INSERT INTO {outcome} (query_id, result_count, searched_at)
+    SELECT id, %(count)s, %(now)s FROM query WHERE %(count)s::integer IS NOT NULL
+    ON CONFLICT (query_id) DO UPDATE
+    SET result_count = EXCLUDED.result_count, searched_at = EXCLUDED.searched_at
+)
+SELECT set_config('synchronous_commit', 'off', true)
+"""
+
+
+def log_in_one_statement(text, result_count):
+    sql = LOG_SQL.format(
+        query=Query._meta.db_table,
+        hits=QueryDailyHits._meta.db_table,
+        outcome=QueryOutcome._meta.db_table,
+    )
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "text": normalise_query_string(text),
+                "today": now.date(),
+                "count": result_count,
+                "now": now,
+            },
+        )
 
 
 def search(request):

@@ -218,13 +218,12 @@ class TestContentVersionPerRequest:
         self, news_index, django_capture_on_commit_callbacks
     ):
         item = NewsItemPageFactory(parent=news_index, title="Las Bambas")
-        with django_capture_on_commit_callbacks(execute=True):
-            with transaction.atomic():
-                item.title = "Las Bambas: dialogue resumes"
-                item.save_revision().publish()
-                # Another reader, whose database does not show the publish yet, keeps the
-                # listing it rendered under the new version.
-                cached("listing-test", lambda: "Las Bambas")
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            item.title = "Las Bambas: dialogue resumes"
+            item.save_revision().publish()
+            # Another reader, whose database does not show the publish yet, keeps the
+            # listing it rendered under the new version.
+            cached("listing-test", lambda: "Las Bambas")
         assert cached("listing-test", lambda: "Las Bambas: dialogue resumes") == (
             "Las Bambas: dialogue resumes"
         )
