@@ -2,6 +2,7 @@
 editors recommend for a query (search promotions) and a log of what readers look for."""
 
 import contextlib
+import functools
 import hashlib
 import logging
 import operator
@@ -200,7 +201,8 @@ def promoted(query, pages, filtered):
 
 
 def recommended(key, pages, filtered):
-    """The query as logged, if it ever was, and its promotions (see `promoted`).
+    """The query as logged, if it ever was, and its promotions (see `promoted`) among
+    `pages()`.
 
     Kept like a fragment, so a repeated search costs no lookups: a promotion saved or deleted
     changes the content version (home/signals.py), and, like results, promotions are kept no
@@ -212,7 +214,7 @@ def recommended(key, pages, filtered):
 
     def build():
         query = Query.objects.filter(query_string=normalised).first()
-        return query, promoted(query, pages, filtered)
+        return query, promoted(query, pages(), filtered)
 
     timeout = seconds_to_keep(settings.FRAGMENT_CACHE_SECONDS)
     if not timeout:
@@ -325,12 +327,16 @@ def search(request):
     if not cleaned.text:
         return render(request, "search/search.html", context)
 
-    pages = visible_pages(request)
-    if type_key:
-        model = apps.get_model(TYPES[type_key][1])
-        pages = pages.filter(content_type=ContentType.objects.get_for_model(model))
-    if theme is not None:
-        pages = with_theme(pages, theme)
+    @functools.cache
+    def pages():
+        # Built only when something is not kept: a repeated search needs no queryset.
+        pages = visible_pages(request)
+        if type_key:
+            model = apps.get_model(TYPES[type_key][1])
+            pages = pages.filter(content_type=ContentType.objects.get_for_model(model))
+        if theme is not None:
+            pages = with_theme(pages, theme)
+        return pages
 
     site = Site.find_for_request(request)
     logged_query, promotions = recommended(
@@ -359,7 +365,7 @@ def search(request):
                 ),
                 number=request.GET.get("page"),
                 search=lambda: run_search(
-                    pages.exclude(pk__in=promoted_ids), cleaned.search_query, order
+                    pages().exclude(pk__in=promoted_ids), cleaned.search_query, order
                 ),
             )
         except DatabaseError:
