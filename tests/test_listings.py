@@ -119,6 +119,8 @@ class TestNewsIndex:
         mining = ThemeFactory(name="Mining and oil", slug="mining-and-oil")
         NewsItemPageFactory(parent=news_index, title="Las Bambas", themes=[mining])
         NewsItemPageFactory(parent=news_index, title="University Law")
+        # The unfiltered list, seen first, is kept apart from each theme's.
+        assert sorted(titles(client.get("/news/"))) == ["Las Bambas", "University Law"]
         response = client.get("/news/?theme=mining-and-oil")
         assert titles(response) == ["Las Bambas"]
         assert "News: Mining and oil" in response.content.decode()

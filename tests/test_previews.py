@@ -243,3 +243,15 @@ def test_the_admin_may_frame_previews(editor_client, news_index):
         assert "no-store" in response["Cache-Control"]
     # The page itself, to readers, still refuses to be framed.
     assert "frame-ancestors 'none'" in Client().get(item.url)["Content-Security-Policy"]
+
+
+def test_a_home_page_draft_previews_though_readers_get_the_kept_page(
+    client, editor_client, home_page
+):
+    # Readers' visits keep the home page's content as a fragment; a preview must not use it.
+    heading = '<h2 id="aims">Our aims in 2026</h2>'
+    assert heading not in client.get("/").content.decode()
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(home_page.pk,))
+    html = preview(editor_client, url, form_data(home_data(aims_heading="Our aims in 2026")), "")
+    assert heading in html
+    assert heading not in client.get("/").content.decode()

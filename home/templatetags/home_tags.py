@@ -177,3 +177,37 @@ def page_meta(context):
 def content_version():
     """For {% cache %} keys: changes whenever anything readers see is published or edited."""
     return cache_content_version()
+
+
+@register.tag
+def fragment(parser, token):
+    """`{% fragment "name" part … %}…{% endfragment %}`: the enclosed output, kept until the
+    site's content changes (home.cache.cached, so without a round trip to Redis once a process
+    has it).
+
+    The key is the name, the parts and the current site; whatever else the output depends on
+    must be among the parts. The output must not depend on the reader or on the query string.
+    A preview renders afresh, since it shows what is not published.
+    """
+    name, *parts = token.split_contents()[1:]
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(
+        nodelist, parser.compile_filter(name), [parser.compile_filter(part) for part in parts]
+    )
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist, self.name, self.parts = nodelist, name, parts
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        site = Site.find_for_request(request)
+        parts = [site.pk if site else None] + [part.resolve(context) for part in self.parts]
+        key = f"fragment:{self.name.resolve(context)}:" + ":".join(
+            "" if part is None else str(getattr(part, "pk", part)) for part in parts
+        )
+        return cached(key, lambda: self.nodelist.render(context))
