@@ -10,16 +10,15 @@ and each page of results come from that list, and only the pages shown are loade
 from wagtail.search.backends.database.postgres.postgres import PostgresSearchResults
 from wagtail.search.query import Fuzzy, MatchAll, Not
 
+from .ranking import RankedOnceMixin
 
-class RankedOnceResults(PostgresSearchResults):
-    def _ranked(self):
-        """Primary keys of every result, best first; shared by the page and the count."""
+
+class RankedOnceResults(RankedOnceMixin, PostgresSearchResults):
+    def _rank(self):
         compiler = self.query_compiler
-        if getattr(compiler, "_ranked", None) is None:
-            ranked = compiler.search(compiler.get_config(self.backend), None, None)
-            # values_list() leaves the vector and the rank out of the rows, not the query.
-            compiler._ranked = list(ranked.values_list("pk", flat=True))
-        return compiler._ranked
+        ranked = compiler.search(compiler.get_config(self.backend), None, None)
+        # values_list() leaves the vector and the rank out of the rows, not the query.
+        return list(ranked.values_list("pk", flat=True))
 
     def _one_pass(self):
         compiler = self.query_compiler
@@ -28,15 +27,3 @@ class RankedOnceResults(PostgresSearchResults):
             and self._score_field is None
             and not isinstance(compiler.query, (Fuzzy, MatchAll, Not))
         )
-
-    def _do_search(self):
-        if not self._one_pass():
-            return super()._do_search()
-        ids = self._ranked()[self.start : self.stop]
-        found = {page.pk: page for page in self.query_compiler.queryset.filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
-
-    def _do_count(self):
-        if not self._one_pass():
-            return super()._do_count()
-        return len(self._ranked())

@@ -13,15 +13,10 @@ from wagtail.search.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry, 
 from wagtail.search.query import MatchAll, Not
 from wagtail.search.utils import get_descendants_content_types_pks
 
+from .ranking import RankedOnceMixin
 
-class RankedOnceResults(SQLiteSearchResults):
-    def _ranked(self):
-        """Primary keys of every result, best first; shared by the page and the count."""
-        compiler = self.query_compiler
-        if getattr(compiler, "_ranked", None) is None:
-            compiler._ranked = self._rank()
-        return compiler._ranked
 
+class RankedOnceResults(RankedOnceMixin, SQLiteSearchResults):
     def _rank(self):
         compiler = self.query_compiler
         config = compiler.get_config(self.backend)
@@ -53,15 +48,3 @@ class RankedOnceResults(SQLiteSearchResults):
             and self._score_field is None
             and not isinstance(query, (MatchAll, Not))
         )
-
-    def _do_search(self):
-        if not self._one_pass():
-            return super()._do_search()
-        ids = self._ranked()[self.start : self.stop]
-        found = {page.pk: page for page in self.query_compiler.queryset.filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
-
-    def _do_count(self):
-        if not self._one_pass():
-            return super()._do_count()
-        return len(self._ranked())
