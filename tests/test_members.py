@@ -8,6 +8,7 @@ from decimal import Decimal
 from unittest import mock
 
 from django.core import mail, signing
+from django.core.cache.backends import locmem
 from django.db import IntegrityError
 from django.test import Client
 
@@ -278,6 +279,19 @@ class TestMembershipPitch:
         pitch.save_revision().publish()
         for url in ("/", "/about/"):
             assert "Join the Peru Support Group" in client.get(url).content.decode()
+
+    def test_another_process_edit_shows_within_the_fragment_lifetime(
+        self, client, home_page, pitch, settings, monkeypatch
+    ):
+        # Without a shared cache this process hears nothing of another's publish: the kept
+        # pitch must age out like every other fragment.
+        settings.FRAGMENT_CACHE_SECONDS = 10
+        place_pitch(StandardPageFactory(parent=home_page, slug="about"), pitch)
+        assert "Why join the PSG?" in client.get("/about/").content.decode()
+        MembershipPitch.objects.filter(pk=pitch.pk).update(heading="Join the Peru Support Group")
+        now = locmem.time.time()
+        monkeypatch.setattr(locmem.time, "time", lambda: now + 11)
+        assert "Join the Peru Support Group" in client.get("/about/").content.decode()
 
     def test_a_draft_is_not_shown_until_published(self, client, home_page, pitch):
         place_pitch(home_page, pitch)

@@ -9,7 +9,6 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from home.cache import cached
-from home.cache import content_version as cache_content_version
 from home.models import SiteSettings, StandardPage
 
 register = template.Library()
@@ -171,12 +170,6 @@ def page_meta(context):
         "twitter_handle": share["twitter_handle"],
         "structured_data": [_json_ld(data) for data in structured if data],
     }
-
-
-@register.simple_tag
-def content_version():
-    """For {% cache %} keys: changes whenever anything readers see is published or edited."""
-    return cache_content_version()
 
 
 @register.tag
