@@ -109,11 +109,20 @@ def run_search(pages, search_query, order):
         return newest.search(search_query, order_by_relevance=False)
 
 
-def seconds_to_keep(seconds):
-    """`seconds`, or fewer if a live page expires sooner (0: one is already past its expiry).
+def kept(name, parts, build, seconds):
+    """`build()`'s value, kept under `name` and `parts` by the content version
+    (home.cache.cached) for `seconds` at most, and no later than the next expiry of a live page:
+    an expired page stays live until publish_scheduled next runs, but must leave search at once.
+    """
+    timeout = seconds_to_keep(seconds)
+    if not timeout:
+        return build()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return cached(f"{name}:{digest}", build, timeout)
 
-    An expired page stays live until publish_scheduled next runs, but must leave search at once:
-    anything search keeps goes stale no later than the next expiry."""
+
+def seconds_to_keep(seconds):
+    """`seconds`, or fewer if a live page expires sooner (0: one is already past its expiry)."""
     if seconds <= 0:
         return 0
     (expiry,) = cached(
@@ -129,8 +138,10 @@ def seconds_to_keep(seconds):
     return max(0, min(seconds, int((expiry - timezone.now()).total_seconds())))
 
 
-def key_digest(*parts):
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+def in_savepoint():
+    """Within a transaction, a savepoint, so that on PostgreSQL a failed query leaves it usable.
+    Not otherwise: on SQLite a transaction would wait for writers."""
+    return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
 
 
 @dataclass
@@ -153,21 +164,16 @@ class ResultPage:
     def cached(cls, request, key, number, search):
         # Anything but a page number is page 1, as Paginator.get_page() would serve it.
         number = number if isinstance(number, str) and number.isdigit() else "1"
-        timeout = seconds_to_keep(settings.SEARCH_RESULTS_SECONDS)
-        if not timeout:
-            return cls.build(request, number, search)
-        return cached(
-            f"search-results:{key_digest(*key, number)}",
+        return kept(
+            "search-results",
+            (*key, number),
             lambda: cls.build(request, number, search),
-            timeout,
+            settings.SEARCH_RESULTS_SECONDS,
         )
 
     @classmethod
     def build(cls, request, number, search):
-        # Within a transaction, a savepoint, so that on PostgreSQL a failed query leaves it
-        # usable. Not otherwise: on SQLite a transaction would wait for writers.
-        within = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-        with within:
+        with in_savepoint():
             paginator = Paginator(search(), RESULTS_PER_PAGE)
             page_obj = paginator.get_page(number)
             results = add_listing_dates(list(page_obj.object_list))
@@ -200,7 +206,7 @@ def promoted(query, pages, filtered):
     ]
 
 
-def recommended(key, pages, filtered):
+def recommended(scope, text, pages, filtered):
     """The query as logged, if it ever was, and its promotions (see `promoted`) among
     `pages()`.
 
@@ -209,27 +215,20 @@ def recommended(key, pages, filtered):
     later than the next page expiry. A query first logged meanwhile needs no new value: it has
     no promotions until an editor adds one.
     """
-    site_pk, type_key, theme_pk, text = key
     normalised = normalise_query_string(text)
 
     def build():
         query = Query.objects.filter(query_string=normalised).first()
         return query, promoted(query, pages(), filtered)
 
-    timeout = seconds_to_keep(settings.FRAGMENT_CACHE_SECONDS)
-    if not timeout:
-        return build()
-    digest = key_digest(site_pk, type_key, theme_pk, normalised)
-    return cached(f"search-promotions:{digest}", build, timeout)
+    return kept("search-promotions", (*scope, normalised), build, settings.FRAGMENT_CACHE_SECONDS)
 
 
 def log_search(text, query, result_count):
     """Count the search in Wagtail's query log and, given a result count, keep it for the
     'no results' report. A failure here never costs the reader their results."""
     try:
-        # On PostgreSQL within a transaction, a savepoint, so a failure leaves it usable.
-        within = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-        with within:
+        with in_savepoint():
             if connection.vendor == "postgresql":
                 log_in_one_statement(text, result_count)
             else:
@@ -339,11 +338,9 @@ def search(request):
         return pages
 
     site = Site.find_for_request(request)
-    logged_query, promotions = recommended(
-        (site.pk if site else None, type_key, theme.pk if theme else None, cleaned.text),
-        pages,
-        filtered,
-    )
+    # What the site and the filters make of the same words.
+    scope = (site.pk if site else None, type_key, theme.pk if theme else None)
+    logged_query, promotions = recommended(scope, cleaned.text, pages, filtered)
     page_obj = None
     paginator = Paginator([], RESULTS_PER_PAGE)
     results_html = ""
@@ -355,14 +352,7 @@ def search(request):
             found = ResultPage.cached(
                 request,
                 # Everything the results depend on, but the content (the cache's version).
-                key=(
-                    site.pk if site else None,
-                    type_key,
-                    theme.pk if theme else None,
-                    order,
-                    cleaned.text,
-                    tuple(promoted_ids),
-                ),
+                key=(*scope, order, cleaned.text, tuple(promoted_ids)),
                 number=request.GET.get("page"),
                 search=lambda: run_search(
                     pages().exclude(pk__in=promoted_ids), cleaned.search_query, order
