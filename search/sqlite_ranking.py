@@ -4,7 +4,8 @@ Wagtail's SQLite backend orders results by relevance with a correlated subquery 
 whole full-text match again for every matching page: fine for a few dozen matches, more than a
 second for a word found in a thousand pages (at 10,000 news items, one search a second and
 timeouts under load). Here the match runs once with each match's score, the pages the reader
-may see are picked in one more query, and the order and the count come from that list. The
+may see are picked in one more query (or from the set the site search keeps,
+search/ranking.py), and the order and the count come from that list. The
 results are the same: the same matches, scores and order (score, then newest page first).
 """
 
@@ -35,11 +36,17 @@ class RankedOnceResults(RankedOnceMixin, SQLiteSearchResults):
         scores = {}
         for object_id, score in matches.values_list("index_entry__object_id", "score"):
             scores[object_id] = min(score or 0, scores.get(object_id, score or 0))
-        visible = compiler.queryset.filter(
-            pk__in=matches.values_list("index_entry__object_id")
-        ).values_list("pk", flat=True)
+        kept = self._visible()
+        if kept is None:
+            visible = (
+                compiler.queryset.filter(pk__in=matches.values_list("index_entry__object_id"))
+                .values_list("pk", flat=True)
+                .order_by()
+            )
+        else:
+            visible = [pk for pk in map(int, scores) if pk in kept]
         # bm25() is lower for better matches; ties go to the newest page, as in Wagtail.
-        return sorted(visible.order_by(), key=lambda pk: (scores.get(str(pk), 0), -pk))
+        return sorted(visible, key=lambda pk: (scores.get(str(pk), 0), -pk))
 
     def _one_pass(self):
         query = normalize(self.query_compiler.query)

@@ -3,7 +3,6 @@ editors recommend for a query (search promotions) and a log of what readers look
 
 import contextlib
 import functools
-import hashlib
 import logging
 import operator
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import DateField, F, Min, Q
+from django.db.models import DateField, F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -29,6 +28,7 @@ from home.cache import cached
 from home.models import Theme
 from home.privacy import public
 
+from .keeping import kept
 from .models import QueryOutcome
 from .query import MAX_LENGTH, MAX_TERMS, clean_query
 
@@ -95,10 +95,16 @@ def add_listing_dates(pages):
     return pages
 
 
-def run_search(pages, search_query, order):
-    """Lazy search results of specific pages, ordered as the reader asked."""
+def run_search(pages, search_query, order, scope):
+    """Lazy search results of specific pages, ordered as the reader asked. `scope` tells
+    `pages` apart from the other sets of pages searched (see search/ranking.py)."""
     if order != "newest":
-        return pages.specific().defer_streamfields().search(search_query)
+        results = pages.specific().defer_streamfields().search(search_query)
+        # Which pages a reader may see changes only with the content version and with a
+        # page's expiry: the backends that rank once keep it.
+        if hasattr(results, "keep_visible"):
+            results.keep_visible(scope)
+        return results
     pages = pages.annotate(listing_date=listing_date()).specific().defer_streamfields()
     newest = pages.order_by(F("listing_date").desc(nulls_last=True), "-first_published_at", "-id")
     try:
@@ -107,35 +113,6 @@ def run_search(pages, search_query, order):
         # Elasticsearch and OpenSearch sort only on indexed fields of Page itself.
         newest = pages.order_by("-first_published_at", "-id")
         return newest.search(search_query, order_by_relevance=False)
-
-
-def kept(name, parts, build, seconds):
-    """`build()`'s value, kept under `name` and `parts` by the content version
-    (home.cache.cached) for `seconds` at most, and no later than the next expiry of a live page:
-    an expired page stays live until publish_scheduled next runs, but must leave search at once.
-    """
-    timeout = seconds_to_keep(seconds)
-    if not timeout:
-        return build()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return cached(f"{name}:{digest}", build, timeout)
-
-
-def seconds_to_keep(seconds):
-    """`seconds`, or fewer if a live page expires sooner (0: one is already past its expiry)."""
-    if seconds <= 0:
-        return 0
-    (expiry,) = cached(
-        "next-page-expiry",
-        lambda: (
-            Page.objects.live()
-            .filter(expire_at__isnull=False)
-            .aggregate(first=Min("expire_at"))["first"],
-        ),
-    )
-    if expiry is None:
-        return seconds
-    return max(0, min(seconds, int((expiry - timezone.now()).total_seconds())))
 
 
 def in_savepoint():
@@ -355,7 +332,10 @@ def search(request):
                 key=(*scope, order, cleaned.text, tuple(promoted_ids)),
                 number=request.GET.get("page"),
                 search=lambda: run_search(
-                    pages().exclude(pk__in=promoted_ids), cleaned.search_query, order
+                    pages().exclude(pk__in=promoted_ids),
+                    cleaned.search_query,
+                    order,
+                    scope=(*scope, tuple(promoted_ids)),
                 ),
             )
         except DatabaseError:

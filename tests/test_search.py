@@ -883,6 +883,38 @@ class TestRepeatedSearches:
         assert "wagtailsearch_indexentry" in " ".join(q["sql"] for q in queries.captured_queries)
 
 
+class TestFreshSearches(TestRepeatedSearches):
+    """With results not kept, every search is matched and ranked afresh, but which pages a
+    reader may see is kept (search/ranking.py): every change must still show in the next
+    search. Runs each of the repeated-search tests again."""
+
+    @pytest.fixture(autouse=True)
+    def results_not_kept(self, settings):
+        settings.SEARCH_RESULTS_SECONDS = 0
+
+    def test_a_repeated_search_skips_the_search_but_is_still_counted(self, client, news_index):
+        # Here: the words are ranked against the index alone; no query reads the pages.
+        self.publish(news_index, title="Quillabamba gas protest")
+        assert titles(search(client, "Quillabamba")) == ["Quillabamba gas protest"]
+        with CaptureQueriesContext(connection) as queries:
+            assert titles(search(client, "Quillabamba")) == ["Quillabamba gas protest"]
+        ranking = [q["sql"] for q in queries.captured_queries if "indexentry" in q["sql"]]
+        assert len(ranking) == 1
+        assert "wagtailcore_page" not in ranking[0]
+        assert QueryDailyHits.objects.get(query__query_string="quillabamba").hits == 2
+
+    def test_a_theme_and_the_whole_site_are_kept_apart(self, client, news_index):
+        mining = ThemeFactory(name="Mining")
+        self.publish(news_index, title="Quillabamba mine", date=day(1), themes=[mining])
+        self.publish(news_index, title="Quillabamba gas protest", date=day(2))
+        assert titles(search(client, "Quillabamba", theme=mining.slug)) == ["Quillabamba mine"]
+        assert sorted(titles(search(client, "Quillabamba"))) == [
+            "Quillabamba gas protest",
+            "Quillabamba mine",
+        ]
+        assert titles(search(client, "Quillabamba", theme=mining.slug)) == ["Quillabamba mine"]
+
+
 def wagtails_own_backend():
     """Wagtail's database search backend for this database, as Wagtail ships it."""
     if connection.vendor == "sqlite":
@@ -899,10 +931,13 @@ class TestRankedOnce:
     query (PostgreSQL): the same results, in the same order, with the same count, as
     Wagtail's own backend."""
 
+    @pytest.mark.parametrize("visible_kept", [False, True])
     @pytest.mark.parametrize(
         "text", ["Quillabamba", "Quillabamba gas", '"gas protest"', "nothing-like-this"]
     )
-    def test_same_results_and_order_as_wagtail(self, news_index, briefing_index, text):
+    def test_same_results_and_order_as_wagtail(
+        self, news_index, briefing_index, text, visible_kept
+    ):
         for n in range(14):
             words = "Quillabamba " * (n % 4 + 1) + ("gas protest" if n % 3 else "talks")
             NewsItemPageFactory(parent=news_index, title=f"Item {n}", summary=words)
@@ -913,11 +948,19 @@ class TestRankedOnce:
         wagtails = wagtails_own_backend()
         assert wagtails.results_class is not ours.results_class
         pages = Page.objects.live().specific()
+        # One page kept out, so that the pages searched are not every page indexed.
+        hidden = NewsItemPageFactory(parent=news_index, title="Quillabamba gas protest hidden")
+        pages = pages.exclude(pk=hidden.pk)
+
+        def ours_search():
+            results = ours.search(query, pages)
+            return results.keep_visible(("test",)) if visible_kept else results
+
         expected = wagtails.search(query, pages)
-        found = ours.search(query, pages)
+        found = ours_search()
         assert found.count() == expected.count()
         assert [p.pk for p in found] == [p.pk for p in expected]
-        assert [p.pk for p in ours.search(query, pages)[10:20]] == [
+        assert [p.pk for p in ours_search()[10:20]] == [
             p.pk for p in wagtails.search(query, pages)[10:20]
         ]
 

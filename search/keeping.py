@@ -1,0 +1,39 @@
+"""What search keeps between readers: by content version, and never past a page's expiry."""
+
+import hashlib
+
+from django.db.models import Min
+from django.utils import timezone
+
+from wagtail.models import Page
+
+from home.cache import cached
+
+
+def kept(name, parts, build, seconds):
+    """`build()`'s value, kept under `name` and `parts` by the content version
+    (home.cache.cached) for `seconds` at most, and no later than the next expiry of a live page:
+    an expired page stays live until publish_scheduled next runs, but must leave search at once.
+    """
+    timeout = seconds_to_keep(seconds)
+    if not timeout:
+        return build()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return cached(f"{name}:{digest}", build, timeout)
+
+
+def seconds_to_keep(seconds):
+    """`seconds`, or fewer if a live page expires sooner (0: one is already past its expiry)."""
+    if seconds <= 0:
+        return 0
+    (expiry,) = cached(
+        "next-page-expiry",
+        lambda: (
+            Page.objects.live()
+            .filter(expire_at__isnull=False)
+            .aggregate(first=Min("expire_at"))["first"],
+        ),
+    )
+    if expiry is None:
+        return seconds
+    return max(0, min(seconds, int((expiry - timezone.now()).total_seconds())))
