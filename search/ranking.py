@@ -76,12 +76,20 @@ class RankedOnceMixin:
             compiler._ranked = self._rank()
         return compiler._ranked
 
+    def page_keys(self):
+        """The primary keys of these results (as sliced), best first, without loading the
+        pages; None for a search the backend's own code runs."""
+        return self._ranked()[self.start : self.stop] if self._one_pass() else None
+
+    def load(self, keys):
+        """The pages with these primary keys that the results' queryset selects, in order."""
+        found = {page.pk: page for page in self.query_compiler.queryset.filter(pk__in=keys)}
+        return [found[pk] for pk in keys if pk in found]
+
     def _do_search(self):
         if not self._one_pass():
             return super()._do_search()
-        ids = self._ranked()[self.start : self.stop]
-        found = {page.pk: page for page in self.query_compiler.queryset.filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
+        return self.load(self.page_keys())
 
     def _do_count(self):
         if not self._one_pass():

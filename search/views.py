@@ -16,7 +16,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import DateField, F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
@@ -24,7 +25,7 @@ from wagtail.models import Page, Site
 from wagtail.search.backends.base import OrderByFieldError
 from wagtail.search.utils import normalise_query_string
 
-from home.cache import cached
+from home.cache import cached, cached_many
 from home.models import Theme
 from home.privacy import public
 
@@ -153,11 +154,46 @@ class ResultPage:
         with in_savepoint():
             paginator = Paginator(search(), RESULTS_PER_PAGE)
             page_obj = paginator.get_page(number)
-            results = add_listing_dates(list(page_obj.object_list))
+            cards = result_cards(request, page_obj.object_list)
         # Kept rendered: the same words bring the same list, links included (the key has the
         # site).
-        html = render_to_string("search/results.html", {"results": results}, request)
+        html = render_plainly("search/results.html", {"cards": cards})
         return cls(count=paginator.count, number=page_obj.number, html=html)
+
+
+def render_plainly(template_name, context):
+    """A template that needs nothing of the request but what `context` gives it, rendered
+    without the context processors every page runs."""
+    return get_template(template_name).template.render(Context(context))
+
+
+def result_cards(request, results):
+    """Each of a page of results rendered as a card (includes/search_result.html).
+
+    A card depends only on its page and the site, so it is kept like a fragment: a search
+    finding pages that earlier searches showed renders none of them again, and, with results
+    that name their pages before loading them (search/ranking.py), loads none of them either.
+    """
+    page_keys = results.page_keys() if hasattr(results, "page_keys") else None
+    if page_keys is None:
+        return [render_card(request, page) for page in add_listing_dates(list(results))]
+    site = Site.find_for_request(request)
+    prefix = f"search-card:{site.pk if site else ''}:"
+
+    def build(missing):
+        pages = results.load([int(key.removeprefix(prefix)) for key in missing])
+        return {
+            f"{prefix}{page.pk}": render_card(request, page) for page in add_listing_dates(pages)
+        }
+
+    cards = cached_many([f"{prefix}{pk}" for pk in page_keys], build)
+    return [cards[f"{prefix}{pk}"] for pk in page_keys if f"{prefix}{pk}" in cards]
+
+
+def render_card(request, page):
+    return render_plainly(
+        "includes/search_result.html", {"result": page, "promotion": None, "request": request}
+    )
 
 
 def promoted(query, pages, filtered):

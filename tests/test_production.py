@@ -405,3 +405,22 @@ def test_fragments_come_from_the_process_once_used(
     item.title = "Saramurillo leaders meet the prime minister"
     item.save_revision().publish()
     assert "meet the prime minister" in client.get("/news/").content.decode()
+
+
+def test_a_fresh_search_reads_only_the_content_version_from_redis(
+    client, news_index, settings, monkeypatch, redis_cache
+):
+    """Search results not kept: a search ranks afresh in the database, but which pages a
+    reader may see and the cards of the pages found come from the process once used (one
+    Redis round trip); a publish elsewhere still shows in the next search."""
+    settings.SEARCH_RESULTS_SECONDS = 0
+    item = NewsItemPageFactory(parent=news_index, title="Saramurillo takes protest to Lima")
+    client.get("/search/", {"query": "Saramurillo"})
+    commands = count_redis_commands(monkeypatch)
+    response = client.get("/search/", {"query": "Saramurillo"})
+    assert "Saramurillo takes protest to Lima" in response.content.decode()
+    assert commands == ["GET"]
+    item.title = "Saramurillo leaders meet the prime minister"
+    item.save_revision().publish()
+    html = client.get("/search/", {"query": "Saramurillo"}).content.decode()
+    assert "meet the prime minister" in html and "takes protest" not in html
