@@ -12,7 +12,6 @@ find the few hundred the words match; here the entry's key is cast instead, and 
 visible pages kept (search/ranking.py) the pages are not read at all.
 """
 
-from django.db import connections
 from django.db.models import BigIntegerField, Case, F, IntegerField, When
 from django.db.models.functions import Cast
 
@@ -20,7 +19,7 @@ from wagtail.search.backends.database.postgres.postgres import IndexEntry, Postg
 from wagtail.search.query import Fuzzy, MatchAll, Not
 from wagtail.search.utils import get_descendants_content_types_pks
 
-from .ranking import RankedOnceMixin
+from .ranking import RankedOnceMixin, rows
 
 # How Wagtail reaches the index entry's columns from the page.
 ENTRY = "index_entries__"
@@ -64,11 +63,7 @@ class RankedOnceResults(RankedOnceMixin, PostgresSearchResults):
         visible = self._visible()
         if visible is None:
             return list(matches.filter(matched_page__in=compiler.queryset.order_by().values("pk")))
-        # Straight from the cursor: Django's row-by-row conversion costs more than the query.
-        sql, params = matches.query.sql_with_params()
-        with connections[matches.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return [pk for (pk,) in cursor.fetchall() if pk in visible]
+        return [pk for (pk,) in rows(matches) if pk in visible]
 
     def _one_pass(self):
         compiler = self.query_compiler

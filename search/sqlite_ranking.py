@@ -14,7 +14,7 @@ from wagtail.search.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry, 
 from wagtail.search.query import MatchAll, Not
 from wagtail.search.utils import get_descendants_content_types_pks
 
-from .ranking import RankedOnceMixin
+from .ranking import RankedOnceMixin, rows
 
 
 class RankedOnceResults(RankedOnceMixin, SQLiteSearchResults):
@@ -34,19 +34,20 @@ class RankedOnceResults(RankedOnceMixin, SQLiteSearchResults):
             .annotate(score=compiler._build_rank_expression(compiler.get_search_vectors(), config))
         )
         scores = {}
-        for object_id, score in matches.values_list("index_entry__object_id", "score"):
-            scores[object_id] = min(score or 0, scores.get(object_id, score or 0))
-        kept = self._visible()
-        if kept is None:
-            visible = (
+        for object_id, score in rows(matches.values_list("index_entry__object_id", "score")):
+            pk, score = int(object_id), score or 0
+            if score < scores.get(pk, score + 1):
+                scores[pk] = score
+        visible = self._visible()
+        if visible is None:
+            visible = set(
                 compiler.queryset.filter(pk__in=matches.values_list("index_entry__object_id"))
                 .values_list("pk", flat=True)
                 .order_by()
             )
-        else:
-            visible = [pk for pk in map(int, scores) if pk in kept]
         # bm25() is lower for better matches; ties go to the newest page, as in Wagtail.
-        return sorted(visible, key=lambda pk: (scores.get(str(pk), 0), -pk))
+        ranked = sorted((score, -pk) for pk, score in scores.items() if pk in visible)
+        return [-negative for _score, negative in ranked]
 
     def _one_pass(self):
         query = normalize(self.query_compiler.query)
