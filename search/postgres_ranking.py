@@ -63,7 +63,7 @@ class RankedOnceResults(RankedOnceMixin, PostgresSearchResults):
         visible = self._visible()
         if visible is None:
             return list(matches.filter(matched_page__in=compiler.queryset.order_by().values("pk")))
-        return [pk for (pk,) in rows(matches) if pk in visible]
+        return visible.select([pk for (pk,) in rows(matches)])
 
     def _one_pass(self):
         compiler = self.query_compiler

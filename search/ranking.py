@@ -43,6 +43,12 @@ class KeySet:
     def __contains__(self, key):
         return key >> 3 < len(self.bits) and bool(self.bits[key >> 3] & (1 << (key & 7)))
 
+    def select(self, keys):
+        """Those of `keys` in the set, in their order (a thousand in a fraction of the time
+        that as many `in` tests take)."""
+        bits, size = self.bits, len(self.bits)
+        return [key for key in keys if key >> 3 < size and bits[key >> 3] >> (key & 7) & 1]
+
     def __getstate__(self):
         return self.bits
 
@@ -72,11 +78,10 @@ class RankedOnceMixin:
         key = getattr(compiler, "visible_key", None)
         if key is None:
             return None
-        keys = compiler.queryset.order_by().values_list("pk", flat=True)
         return kept(
             "search-visible",
             (compiler.queryset.model._meta.label, key),
-            lambda: KeySet(keys),
+            lambda: KeySet(compiler.queryset.order_by().values_list("pk", flat=True)),
             settings.FRAGMENT_CACHE_SECONDS,
         )
 

@@ -14,7 +14,7 @@ from wagtail.search.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry, 
 from wagtail.search.query import MatchAll, Not
 from wagtail.search.utils import get_descendants_content_types_pks
 
-from .ranking import RankedOnceMixin, rows
+from .ranking import KeySet, RankedOnceMixin, rows
 
 
 class RankedOnceResults(RankedOnceMixin, SQLiteSearchResults):
@@ -33,20 +33,21 @@ class RankedOnceResults(RankedOnceMixin, SQLiteSearchResults):
             )
             .annotate(score=compiler._build_rank_expression(compiler.get_search_vectors(), config))
         )
-        scores = {}
-        for object_id, score in rows(matches.values_list("index_entry__object_id", "score")):
-            pk, score = int(object_id), score or 0
-            if score < scores.get(pk, score + 1):
-                scores[pk] = score
+        found = rows(matches.values_list("index_entry__object_id", "score"))
+        scores = {int(object_id): score or 0 for object_id, score in found}
+        if len(scores) < len(found):
+            # A page indexed under more than one type: its best score, as in Wagtail.
+            for object_id, score in found:
+                scores[int(object_id)] = min(scores[int(object_id)], score or 0)
         visible = self._visible()
         if visible is None:
-            visible = set(
+            visible = KeySet(
                 compiler.queryset.filter(pk__in=matches.values_list("index_entry__object_id"))
                 .values_list("pk", flat=True)
                 .order_by()
             )
         # bm25() is lower for better matches; ties go to the newest page, as in Wagtail.
-        ranked = sorted((score, -pk) for pk, score in scores.items() if pk in visible)
+        ranked = sorted([(scores[pk], -pk) for pk in visible.select(scores)])
         return [-negative for _score, negative in ranked]
 
     def _one_pass(self):
