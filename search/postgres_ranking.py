@@ -12,7 +12,7 @@ find the few hundred the words match; here the entry's key is cast instead, and 
 visible pages kept (search/ranking.py) the pages are not read at all.
 """
 
-from django.db.models import BigIntegerField, Case, F, IntegerField, When
+from django.db.models import BigIntegerField, Case, F, When
 from django.db.models.functions import Cast
 
 from wagtail.search.backends.database.postgres.postgres import IndexEntry, PostgresSearchResults
@@ -71,6 +71,6 @@ class RankedOnceResults(RankedOnceMixin, PostgresSearchResults):
             compiler.order_by_relevance
             and compiler.fields is None
             and self._score_field is None
-            and isinstance(compiler.queryset.model._meta.pk, IntegerField)
+            and self._integer_keys()
             and not isinstance(compiler.query, (Fuzzy, MatchAll, Not))
         )

@@ -55,5 +55,6 @@ class RankedOnceResults(RankedOnceMixin, SQLiteSearchResults):
         return (
             self.query_compiler.order_by_relevance
             and self._score_field is None
+            and self._integer_keys()
             and not isinstance(query, (MatchAll, Not))
         )
