@@ -178,16 +178,14 @@ def result_cards(request, results):
     if page_keys is None:
         return [render_card(request, page) for page in add_listing_dates(list(results))]
     site = Site.find_for_request(request)
-    prefix = f"search-card:{site.pk if site else ''}:"
+    keys = {pk: f"search-card:{site.pk if site else ''}:{pk}" for pk in page_keys}
 
     def build(missing):
-        pages = results.load([int(key.removeprefix(prefix)) for key in missing])
-        return {
-            f"{prefix}{page.pk}": render_card(request, page) for page in add_listing_dates(pages)
-        }
+        pages = add_listing_dates(results.load([pk for pk, key in keys.items() if key in missing]))
+        return {keys[page.pk]: render_card(request, page) for page in pages}
 
-    cards = cached_many([f"{prefix}{pk}" for pk in page_keys], build)
-    return [cards[f"{prefix}{pk}"] for pk in page_keys if f"{prefix}{pk}" in cards]
+    cards = cached_many(list(keys.values()), build)
+    return [cards[key] for key in keys.values() if key in cards]
 
 
 def render_card(request, page):
