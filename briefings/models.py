@@ -7,11 +7,11 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.privacy import CachedPrivacyMixin, public
+from core.routing import ChildRoutingMixin
 from home.blocks import BodyStreamBlock
 from home.models import Theme
 from home.previews import ListingPreviewMixin
-from home.privacy import CachedPrivacyMixin, public
-from home.routing import ChildRoutingMixin
 
 
 class BriefingIndexPage(CachedPrivacyMixin, ChildRoutingMixin, Page):

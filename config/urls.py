@@ -6,8 +6,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from home.sitemap import PageSitemap
-from home.views import health, robots_txt, security_txt
+from core.sitemap import PageSitemap
+from core.views import health
+from home.views import robots_txt, security_txt
 from search import views as search_views
 
 urlpatterns = [

@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = "Site"
-
-    def ready(self):
-        from . import signals
-
-        signals.connect()

@@ -9,10 +9,11 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from core.caching.store import cached
+from core.privacy import CachedPrivacyMixin, public
+from core.routing import ChildRoutingMixin
+
 from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock
-from .cache import cached
-from .privacy import CachedPrivacyMixin, public
-from .routing import ChildRoutingMixin
 from .seo import organisation
 
 

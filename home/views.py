@@ -1,17 +1,12 @@
 import datetime
-import logging
 
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .models import SiteSettings
-
-logger = logging.getLogger(__name__)
 
 
 def csrf_failure(request, reason=""):
@@ -28,19 +23,6 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-@never_cache
-def health(request):
-    """For load balancers and monitors: is this app server able to reach its database?"""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: the database is unreachable")
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @require_GET

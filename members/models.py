@@ -12,8 +12,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, Orderable, Page, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
+from core.privacy import CachedPrivacyMixin
 from home.blocks import RICH_TEXT_FEATURES
-from home.privacy import CachedPrivacyMixin
 
 
 class MembershipPitch(PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):

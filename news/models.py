@@ -13,12 +13,12 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.caching.store import cached
+from core.privacy import CachedPrivacyMixin, public
+from core.routing import ChildRoutingMixin
 from home.blocks import BodyStreamBlock
-from home.cache import cached
 from home.models import Theme
 from home.previews import ListingPreviewMixin
-from home.privacy import CachedPrivacyMixin, public
-from home.routing import ChildRoutingMixin
 from home.seo import organisation
 
 from .feeds import AtomNewsFeed, NewsFeed

@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
-from home.cache import cached
+from core.caching.store import cached
 
 
 def kept(name, parts, build, seconds):
     """`build()`'s value, kept under `name` and `parts` by the content version
-    (home.cache.cached) for `seconds` at most, and no later than the next expiry of a live page:
+    (core.caching.store.cached) for `seconds` at most, and no later than the next expiry of a
+    live page:
     an expired page stays live until publish_scheduled next runs, but must leave search at once.
     """
     timeout = seconds_to_keep(seconds)

@@ -25,9 +25,9 @@ from wagtail.models import Page, Site
 from wagtail.search.backends.base import OrderByFieldError
 from wagtail.search.utils import normalise_query_string
 
-from home.cache import cached, cached_many
+from core.caching.store import cached, cached_many
+from core.privacy import public
 from home.models import Theme
-from home.privacy import public
 
 from .keeping import kept
 from .models import QueryOutcome

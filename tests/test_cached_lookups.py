@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import PageViewRestriction, Site
 
-from home.cache import cached
+from core.caching.store import cached
 from tests.factories import NewsItemPageFactory, StandardPageFactory
 
 
@@ -195,7 +195,7 @@ class TestContentVersionPerRequest:
     def test_a_page_reads_the_version_from_the_cache_once(self, client, news_index, monkeypatch):
         from django.core.cache import cache
 
-        from home.cache import CONTENT_VERSION_KEY, bump_content_version, content_version
+        from core.caching.store import CONTENT_VERSION_KEY, bump_content_version, content_version
 
         client.get("/news/")
         reads = []

@@ -11,7 +11,7 @@ from wagtail.models import Page, Site
 import pytest
 
 from briefings.models import BriefingPage
-from home import demo_content
+from demo import content as demo_content
 from home.models import HomePage, StandardPage, Theme
 from news.models import NewsItemPage
 

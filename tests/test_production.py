@@ -16,7 +16,7 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from home.logging import OneLineFormatter
+from core.logging import OneLineFormatter
 from home.models import SiteSettings, Theme
 from news.models import NewsItemPage
 from tests.factories import NewsItemPageFactory, ThemeFactory
@@ -281,7 +281,7 @@ class TestPageCache:
 
         settings.CACHES = {
             "default": {
-                "BACKEND": "home.cache.ResilientRedisCache",
+                "BACKEND": "core.caching.store.ResilientRedisCache",
                 "LOCATION": "redis://127.0.0.1:1/0",
                 "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
             }
@@ -327,7 +327,7 @@ def redis_cache(settings, news_index):
     before and after, with the site's settings already created."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "home.cache.ResilientRedisCache",
+            "BACKEND": "core.caching.store.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": "psg-tests",
         }

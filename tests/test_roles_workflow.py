@@ -23,8 +23,8 @@ from wagtail.models import (
 
 import pytest
 
+from demo.management.commands.load_demo_content import DEMO_ROLE_USERS
 from home.management.commands import setup_roles
-from home.management.commands.load_demo_content import DEMO_ROLE_USERS
 from members.models import MembershipApplication, MembershipPitch, MembershipTier
 from news.models import NewsItemPage
 from tests.factories import BriefingPageFactory, NewsItemPageFactory, ThemeFactory

@@ -15,11 +15,13 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "core",
     "home",
     "news",
     "briefings",
     "members",
     "search",
+    "demo",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.search_promotions",
@@ -49,12 +51,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "home.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "home.middleware.PageCacheMiddleware",
+    "core.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "home.middleware.SiteMiddleware",
+    "core.middleware.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -175,7 +177,7 @@ else:
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 
 # Sign-in lockout: failures allowed per username and per address before a pause.
-WAGTAILADMIN_USER_LOGIN_FORM = "home.auth.LockoutLoginForm"
+WAGTAILADMIN_USER_LOGIN_FORM = "core.signin.LockoutLoginForm"
 LOGIN_LOCKOUT_PER_USER = env.int("LOGIN_LOCKOUT_PER_USER", default=5)
 LOGIN_LOCKOUT_PER_IP = env.int("LOGIN_LOCKOUT_PER_IP", default=20)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=600)
@@ -187,7 +189,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "home.cache.ResilientRedisCache",
+            "BACKEND": "core.caching.store.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "psg",
             # A dead Redis must cost milliseconds, not a hung request.
@@ -220,7 +222,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="website@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"line": {"()": "home.logging.OneLineFormatter"}},
+    "formatters": {"line": {"()": "core.logging.OneLineFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

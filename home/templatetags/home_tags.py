@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from wagtail.models import Page, Site
 
-from home.cache import cached
+from core.caching.store import cached
 from home.models import SiteSettings, StandardPage
 
 register = template.Library()
@@ -175,8 +175,8 @@ def page_meta(context):
 @register.tag
 def fragment(parser, token):
     """`{% fragment "name" part … %}…{% endfragment %}`: the enclosed output, kept until the
-    site's content changes (home.cache.cached, so without a round trip to Redis once a process
-    has it).
+    site's content changes (core.caching.store.cached, so without a round trip to Redis once
+    a process has it).
 
     The key is the name, the parts and the current site; whatever else the output depends on
     must be among the parts. The output must not depend on the reader or on the query string.

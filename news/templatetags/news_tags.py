@@ -2,8 +2,8 @@ from django import template
 
 from wagtail.models import Site
 
-from home.cache import cached
-from home.privacy import public
+from core.caching.store import cached
+from core.privacy import public
 from news.models import NewsIndexPage, NewsItemPage
 
 register = template.Library()

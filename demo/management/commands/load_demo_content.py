@@ -20,7 +20,7 @@ from wagtail.models import Page, Site
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from home import demo_content as demo
+from demo import content as demo
 from home.models import HomePage, HomePageFeaturedBriefing, SiteSettings, StandardPage, Theme
 
 DEMO_ADMIN_USERNAME = "admin"

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from home.backups import pg_environment
+from core.backups import pg_environment
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from wagtail.models import CollectionViewRestriction, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 from wagtail.snippets.models import get_snippet_models
 
-from .cache import bump_content_version
+from core.caching.store import bump_content_version
 
 ALWAYS_SHOWN = (
     Site,

@@ -25,10 +25,10 @@ from django.utils.text import slugify
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
-from home.cache import bump_content_version
+from core.caching.store import bump_content_version
+from demo.synthetic import news_item
 from home.models import Theme
 from news.models import NewsIndexPage, NewsItemPage
-from news.synthetic import news_item
 
 SLUG_PREFIX = "generated-"
 BATCH_SIZE = 250

@@ -12,7 +12,7 @@ from django.utils.cache import patch_cache_control
 
 from wagtail.models import Site
 
-from .cache import cached, content_version_and
+from core.caching.store import cached, content_version_and
 
 # Public pages: scripts only from this site, never inline or eval'd. JSON-LD blocks are data,
 # not scripts, so they need no exception.
