@@ -2,6 +2,7 @@
 backups."""
 
 import logging
+import os
 import sys
 from unittest import mock
 
@@ -328,7 +329,7 @@ def redis_cache(settings, news_index):
     settings.CACHES = {
         "default": {
             "BACKEND": "core.caching.store.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
             "KEY_PREFIX": "psg-tests",
         }
     }

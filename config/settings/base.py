@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.throttling.ThrottleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,6 +184,9 @@ LOGIN_LOCKOUT_PER_IP = env.int("LOGIN_LOCKOUT_PER_IP", default=20)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=600)
 # Behind nginx, the client's address comes from X-Forwarded-For (the proxy's last entry).
 LOGIN_LOCKOUT_TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# How many proxies in front append to X-Forwarded-For (nginx alone: 1). 0 trusts none: the
+# client's address is the connection's. Throttles count by it (core/throttling.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Local memory by default (per process); Redis, shared by every app server, with REDIS_URL.
 REDIS_URL = env("REDIS_URL", default="")
