@@ -15,6 +15,8 @@ class ContentVersion(models.Model):
     value = models.BigIntegerField()
 
     class Meta:
+        # Read with plain SQL on every request (core/caching/version.py).
+        db_table = "core_contentversion"
         verbose_name = "content version"
 
     def __str__(self):

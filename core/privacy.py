@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from wagtail.models import Page, PageViewRestriction
 
-from core.caching.store import cached
+from core.caching import cached
 
 
 def _restrictions():

@@ -19,7 +19,7 @@ from django.http import Http404
 
 from wagtail.models import Page
 
-from core.caching.store import cached
+from core.caching import cached
 
 PLAIN = re.compile(r"[a-z0-9_-]{1,64}")
 # Pages are kept for an hour at most: thousands of news items are each read now and then.

@@ -9,7 +9,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from core.caching.store import cached
+from core.caching import cached
 from core.privacy import CachedPrivacyMixin, public
 from core.routing import ChildRoutingMixin
 

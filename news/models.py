@@ -13,7 +13,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from core.caching.store import cached
+from core.caching import cached
+from core.caching.middleware import set_canonical_query
 from core.privacy import CachedPrivacyMixin, public
 from core.routing import ChildRoutingMixin
 from home.blocks import BodyStreamBlock
@@ -98,6 +99,10 @@ class NewsIndexPage(CachedPrivacyMixin, RoutablePageMixin, ChildRoutingMixin, Pa
             f"news-count:{self.pk}:{theme.pk if theme else 'all'}", items.count
         )
         page_obj = paginator.get_page(request.GET.get("page"))
+        canonical = {"theme": theme.slug} if theme else {}
+        if page_obj.number > 1:
+            canonical["page"] = page_obj.number
+        set_canonical_query(request, canonical)
         context.update(
             {
                 "items": page_obj,

@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
-from core.caching.store import cached
+from core.caching import cached
 
 
 def kept(name, parts, build, seconds):
     """`build()`'s value, kept under `name` and `parts` by the content version
-    (core.caching.store.cached) for `seconds` at most, and no later than the next expiry of a
+    (core.caching.cached) for `seconds` at most, and no later than the next expiry of a
     live page:
     an expired page stays live until publish_scheduled next runs, but must leave search at once.
     """

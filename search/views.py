@@ -25,7 +25,7 @@ from wagtail.models import Page, Site
 from wagtail.search.backends.base import OrderByFieldError
 from wagtail.search.utils import normalise_query_string
 
-from core.caching.store import cached, cached_many
+from core.caching import cached, cached_many
 from core.privacy import public
 from home.models import Theme
 

@@ -1,7 +1,7 @@
 import os
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
@@ -18,8 +18,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with nothing cached (the local-memory cache outlives tests)."""
-    cache.clear()
+    """Each test starts with nothing cached (local-memory caches outlive tests)."""
+    for cache in caches.all():
+        cache.clear()
 
 
 def default_home_page():

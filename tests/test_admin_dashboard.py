@@ -229,6 +229,10 @@ class TestNewsItemsListing:
         client.get(LISTING)
         with django_assert_max_num_queries(100) as few:
             client.get(LISTING)
+        # Counted now: the connection's query log is a bounded queue that later queries move.
+        budget = len(few.captured_queries)
+        assert budget > 0
         NewsItemPageFactory.create_batch(20, parent=news_index, themes=themes)
-        with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(LISTING)  # the new pages changed the content version: warm again
+        with django_assert_max_num_queries(budget):
             client.get(LISTING)

@@ -5,14 +5,12 @@ import datetime
 import re
 import warnings
 
-from django.core.cache.backends import locmem
 from django.core.cache.backends.base import CacheKeyWarning
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import PageViewRestriction, Site
 
-from core.caching.store import cached
 from tests.factories import NewsItemPageFactory, StandardPageFactory
 
 
@@ -142,11 +140,13 @@ class TestRouting:
             for path in ["/" + "x" * 300 + "/", "/news/two words/", "/news/caf%C3%A9/"]:
                 assert client.get(path).status_code == 404, path
 
-    def test_a_news_item_costs_one_query_once_found(self, client, news_index):
+    def test_a_news_item_costs_two_queries_once_found(self, client, news_index):
         item = publish(NewsItemPageFactory(parent=news_index))
         queries = warm_queries(client, item.url)
-        # Only the item's themes: the home page, the news list and the item come from the cache.
-        assert len(queries) == 1, queries
+        # The content version and the item's themes: the home page, the news list and the item
+        # come from the cache.
+        assert len(queries) == 2, queries
+        assert "core_contentversion" in queries[0] and "home_theme" in queries[1]
 
 
 class TestNewsCount:
@@ -169,61 +169,3 @@ class TestNewsCount:
         assert len(titles(client.get("/news/?page=2"))) == 1
         items[5].unpublish()
         assert len(titles(client.get("/news/?page=2"))) == 10  # one page only, so the first
-
-
-class TestFragmentLifetime:
-    def test_without_a_shared_cache_fragments_live_only_seconds(self, settings, monkeypatch):
-        # Another process's publish cannot reach this process's memory: age is the only cure.
-        settings.FRAGMENT_CACHE_SECONDS = 10
-        assert cached("navigation-test", lambda: "before") == "before"
-        assert cached("navigation-test", lambda: "after") == "before"
-        now = locmem.time.time()
-        monkeypatch.setattr(locmem.time, "time", lambda: now + 11)
-        assert cached("navigation-test", lambda: "after") == "after"
-
-    def test_no_value_outlives_the_fragment_lifetime(self, settings, monkeypatch):
-        # Pages found by address are kept an hour and search results a minute with Redis;
-        # without it, they too must give way to another process's publish within seconds.
-        settings.FRAGMENT_CACHE_SECONDS = 10
-        assert cached("child-page-test", lambda: "before", 3600) == "before"
-        now = locmem.time.time()
-        monkeypatch.setattr(locmem.time, "time", lambda: now + 11)
-        assert cached("child-page-test", lambda: "after", 3600) == "after"
-
-
-class TestContentVersionPerRequest:
-    def test_a_page_reads_the_version_from_the_cache_once(self, client, news_index, monkeypatch):
-        from django.core.cache import cache
-
-        from core.caching.store import CONTENT_VERSION_KEY, bump_content_version, content_version
-
-        client.get("/news/")
-        reads = []
-        real_get = cache.get
-
-        def counting_get(key, *args, **kwargs):
-            if key == CONTENT_VERSION_KEY:
-                reads.append(key)
-            return real_get(key, *args, **kwargs)
-
-        monkeypatch.setattr(cache, "get", counting_get)
-        assert client.get("/news/").status_code == 200
-        assert len(reads) == 1
-        # Outside a request every call reads the cache, and a bump is seen at once.
-        before = content_version()
-        bump_content_version()
-        assert content_version() == before + 1
-
-    def test_what_a_reader_cached_before_a_publish_committed_is_left_behind(
-        self, news_index, django_capture_on_commit_callbacks
-    ):
-        item = NewsItemPageFactory(parent=news_index, title="Las Bambas")
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            item.title = "Las Bambas: dialogue resumes"
-            item.save_revision().publish()
-            # Another reader, whose database does not show the publish yet, keeps the
-            # listing it rendered under the new version.
-            cached("listing-test", lambda: "Las Bambas")
-        assert cached("listing-test", lambda: "Las Bambas: dialogue resumes") == (
-            "Las Bambas: dialogue resumes"
-        )

@@ -1,8 +1,7 @@
-"""Production behaviour: headers, sign-in lockout, failing politely, health, the page cache,
-backups."""
+"""Production behaviour: headers, sign-in lockout, failing politely, health, backups.
+(The caches are tests/test_caching.py.)"""
 
 import logging
-import os
 import sys
 from unittest import mock
 
@@ -13,14 +12,11 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test import Client
 
-from wagtail.models import PageViewRestriction
-
 import pytest
 
 from core.logging import OneLineFormatter
 from home.models import SiteSettings, Theme
 from news.models import NewsItemPage
-from tests.factories import NewsItemPageFactory, ThemeFactory
 
 
 def directives(policy):
@@ -203,97 +199,6 @@ class TestFailingPolitely:
         assert "RuntimeError: first line ⏎ second line" in line
 
 
-@pytest.fixture
-def page_cache(settings, home_page):
-    settings.PAGE_CACHE_SECONDS = 300
-    settings.PAGE_CACHE_PROXY_SECONDS = 10
-    # The site's settings row is made on the first visit ever, and making it is a change.
-    SiteSettings.for_site(home_page.get_site())
-
-
-class TestPageCache:
-    def test_anonymous_readers_get_cached_pages(self, client, news_index, page_cache):
-        NewsItemPageFactory(parent=news_index, title="Las Bambas")
-        first = client.get("/news/")
-        assert first["X-Cache"] == "miss"
-        assert "s-maxage=10" in first["Cache-Control"] and "public" in first["Cache-Control"]
-        second = client.get("/news/")
-        assert second["X-Cache"] == "hit"
-        assert second.content == first.content
-        # Headers added on the way out are there on a hit too.
-        assert "Content-Security-Policy" in second
-
-    def test_publishing_shows_at_once(self, client, news_index, page_cache):
-        item = NewsItemPageFactory(parent=news_index, title="Las Bambas")
-        client.get("/news/")
-        assert client.get("/news/")["X-Cache"] == "hit"
-        item.title = "Las Bambas: dialogue resumes"
-        item.save_revision().publish()
-        response = client.get("/news/")
-        assert response["X-Cache"] == "miss"
-        assert b"Las Bambas: dialogue resumes" in response.content
-        item.unpublish()
-        assert b"Las Bambas" not in client.get("/news/").content
-
-    def test_moving_and_deleting_pages_show_at_once(self, client, news_index, page_cache):
-        item = NewsItemPageFactory(parent=news_index, title="Fire strikes twice")
-        client.get("/news/")
-        NewsItemPage.objects.get(pk=item.pk).delete()
-        assert b"Fire strikes twice" not in client.get("/news/").content
-
-    def test_editing_a_snippet_shows_at_once(self, client, news_index, page_cache):
-        theme = ThemeFactory(name="Mining", slug="mining")
-        NewsItemPageFactory(parent=news_index, themes=[theme])
-        assert b">Mining<" in client.get("/news/").content
-        theme.name = "Mining and oil"
-        theme.save()
-        assert b">Mining and oil<" in client.get("/news/").content
-
-    def test_editing_a_setting_shows_at_once(self, client, home_page, page_cache):
-        client.get("/")
-        site_settings = SiteSettings.for_site(home_page.get_site())
-        site_settings.twitter_handle = "perusupport"
-        site_settings.save()
-        assert b'content="@perusupport"' in client.get("/").content
-
-    def test_never_for_signed_in_users(self, admin_client, home_page, page_cache):
-        admin_client.get("/")
-        response = admin_client.get("/")
-        assert "X-Cache" not in response
-        assert "private" in response["Cache-Control"]
-
-    def test_never_for_pages_with_forms_private_pages_posts_or_search(
-        self, client, news_index, page_cache
-    ):
-        private = NewsItemPageFactory(parent=news_index, title="Private")
-        PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
-        for _ in range(2):
-            response = client.get(private.url)
-            assert "X-Cache" not in response or response["X-Cache"] != "hit"
-        assert b"Private" not in client.get("/news/").content
-        assert "X-Cache" not in client.post("/news/", {})
-        assert "X-Cache" not in client.get("/search/?query=x")
-        # Unknown query parameters are served but never stored (no cache flooding).
-        client.get("/news/?utm_source=x")
-        assert "X-Cache" not in client.get("/news/?utm_source=x")
-
-    def test_redis_down_is_a_miss_not_an_error(self, client, home_page, page_cache, settings):
-        from django.core.cache import caches
-
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "core.caching.store.ResilientRedisCache",
-                "LOCATION": "redis://127.0.0.1:1/0",
-                "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
-            }
-        }
-        assert caches["default"].__class__.__name__ == "ResilientRedisCache"
-        for _ in range(2):
-            response = client.get("/")
-            assert response.status_code == 200
-            assert response["X-Cache"] == "miss"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_round_trip_loses_nothing(tmp_path, settings, home_page):
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -320,108 +225,3 @@ def test_backup_and_restore_round_trip_loses_nothing(tmp_path, settings, home_pa
     assert after == before
     assert len(after["pages"]) == 10
     assert sorted(p.name for p in (tmp_path / "media").rglob("*") if p.is_file()) == media_files
-
-
-@pytest.fixture
-def redis_cache(settings, news_index):
-    """The shared Redis cache of several app servers (a test database of its own), emptied
-    before and after, with the site's settings already created."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.caching.store.ResilientRedisCache",
-            "LOCATION": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
-            "KEY_PREFIX": "psg-tests",
-        }
-    }
-    from django.core.cache import cache
-
-    cache.clear()
-    SiteSettings.for_site(news_index.get_site())
-    yield cache
-    cache.clear()
-
-
-def count_redis_commands(monkeypatch):
-    """Names of the Redis commands sent from now on."""
-    import redis
-
-    commands = []
-    execute = redis.Redis.execute_command
-    monkeypatch.setattr(
-        redis.Redis,
-        "execute_command",
-        lambda self, *args, **options: commands.append(args[0]) or execute(self, *args, **options),
-    )
-    return commands
-
-
-def test_pages_are_shared_through_redis_and_invalidated_there(
-    client, news_index, settings, redis_cache
-):
-    """Several app servers share one Redis: a publish anywhere clears pages everywhere."""
-    settings.PAGE_CACHE_SECONDS = 300
-    item = NewsItemPageFactory(parent=news_index, title="Saramurillo takes protest to Lima")
-    assert client.get("/news/")["X-Cache"] == "miss"
-    assert client.get("/news/")["X-Cache"] == "hit"
-    item.title = "Saramurillo leaders meet the prime minister"
-    item.save_revision().publish()
-    response = client.get("/news/")
-    assert response["X-Cache"] == "miss"
-    assert b"meet the prime minister" in response.content
-
-
-def test_a_cache_hit_is_one_round_trip_to_redis(client, settings, monkeypatch, redis_cache):
-    """A cached page costs one Redis command (the content version and the page together), on
-    a client kept from earlier requests rather than built again."""
-    import redis
-
-    settings.PAGE_CACHE_SECONDS = 300
-    assert client.get("/news/")["X-Cache"] == "miss"
-    clients = []
-    build = redis.Redis.__init__
-    commands = count_redis_commands(monkeypatch)
-    monkeypatch.setattr(
-        redis.Redis,
-        "__init__",
-        lambda self, *args, **kwargs: clients.append(1) or build(self, *args, **kwargs),
-    )
-    response = client.get("/news/")
-    assert response["X-Cache"] == "hit"
-    assert commands == ["MGET"]
-    assert clients == []
-
-
-def test_fragments_come_from_the_process_once_used(
-    client, news_index, settings, monkeypatch, redis_cache
-):
-    """With Redis, a page not in the page cache reads the content version from Redis and its
-    navigation, footer, counts and routing from the process: one round trip, not a dozen."""
-    settings.PAGE_CACHE_SECONDS = 0
-    item = NewsItemPageFactory(parent=news_index, title="Saramurillo takes protest to Lima")
-    client.get("/news/")
-    commands = count_redis_commands(monkeypatch)
-    assert "Saramurillo takes protest" in client.get("/news/").content.decode()
-    assert commands == ["GET"]
-    # A publish elsewhere (another server, here the same Redis) shows at once.
-    item.title = "Saramurillo leaders meet the prime minister"
-    item.save_revision().publish()
-    assert "meet the prime minister" in client.get("/news/").content.decode()
-
-
-def test_a_fresh_search_reads_only_the_content_version_from_redis(
-    client, news_index, settings, monkeypatch, redis_cache
-):
-    """Search results not kept: a search ranks afresh in the database, but which pages a
-    reader may see and the cards of the pages found come from the process once used (one
-    Redis round trip); a publish elsewhere still shows in the next search."""
-    settings.SEARCH_RESULTS_SECONDS = 0
-    item = NewsItemPageFactory(parent=news_index, title="Saramurillo takes protest to Lima")
-    client.get("/search/", {"query": "Saramurillo"})
-    commands = count_redis_commands(monkeypatch)
-    response = client.get("/search/", {"query": "Saramurillo"})
-    assert "Saramurillo takes protest to Lima" in response.content.decode()
-    assert commands == ["GET"]
-    item.title = "Saramurillo leaders meet the prime minister"
-    item.save_revision().publish()
-    html = client.get("/search/", {"query": "Saramurillo"}).content.decode()
-    assert "meet the prime minister" in html and "takes protest" not in html

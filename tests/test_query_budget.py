@@ -1,5 +1,6 @@
-"""At most ten SQL queries for any public page (four today: the budget keeps it so), the same
-with 10 and with 10,000 news items.
+"""At most ten SQL queries for any public page (five today: the budget keeps it so), the same
+with 10 and with 10,000 news items. One of them reads the content version, which every request
+does first (core/caching/version.py).
 
 Measured with the page cache off, after one visit has filled the navigation fragments: what
 a reader costs when the page itself is not cached.
@@ -13,7 +14,7 @@ import pytest
 
 from news.models import NewsItemPage
 
-QUERY_BUDGET = 4
+QUERY_BUDGET = 5
 PAGES = [
     "/",
     "/news/",
@@ -42,7 +43,7 @@ def queries_per_page(client):
     return counts
 
 
-def test_four_queries_at_most_with_ten_and_with_ten_thousand_items(client, home_page):
+def test_five_queries_at_most_with_ten_and_with_ten_thousand_items(client, home_page):
     call_command("load_demo_content", verbosity=0)
     with_ten = queries_per_page(client)
     assert NewsItemPage.objects.count() == 10
@@ -55,7 +56,7 @@ def test_four_queries_at_most_with_ten_and_with_ten_thousand_items(client, home_
 
 
 @pytest.mark.parametrize("url", ["/", "/news/", "/news/mercury-poisoning-in-madre-de-dios/"])
-def test_a_cached_page_costs_no_query(client, home_page, settings, url):
+def test_a_cached_page_costs_one_query_the_content_version(client, home_page, settings, url):
     settings.PAGE_CACHE_SECONDS = 300
     call_command("load_demo_content", verbosity=0)
     client.get(url)
@@ -63,4 +64,6 @@ def test_a_cached_page_costs_no_query(client, home_page, settings, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response["X-Cache"] == "hit"
-    assert len(queries) == 0
+    assert [query["sql"] for query in queries] == [
+        "SELECT value FROM core_contentversion WHERE id = 1"
+    ]

@@ -6,6 +6,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 import environ
 
+from config.caches import cache_settings
+from config.release import code_version
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -51,13 +54,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "core.middleware.SecurityHeadersMiddleware",
+    "core.headers.SecurityHeadersMiddleware",
     "core.throttling.ThrottleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.middleware.PageCacheMiddleware",
+    "core.caching.middleware.ContentVersionMiddleware",
+    "core.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "core.middleware.SiteMiddleware",
+    "core.sites.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -188,37 +192,33 @@ LOGIN_LOCKOUT_TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=
 # client's address is the connection's. Throttles count by it (core/throttling.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Local memory by default (per process); Redis, shared by every app server, with REDIS_URL.
+# Caches (core/caching/). Every key starts with the code's version, so a deploy starts afresh;
+# pages and fragments are also keyed by the content version, so no change leaves them stale.
+CODE_VERSION = code_version(BASE_DIR)
+# Redis, shared by every process and app server, for whole pages; without it each process
+# keeps its own (still correct: the content version is read from the database).
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "core.caching.store.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "psg",
-            # A dead Redis must cost milliseconds, not a hung request.
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
-    }
-# How long a rendered page is kept. Publishing clears it at once where the cache is shared
-# (Redis); a per-process cache cannot be told by other processes, so it keeps pages briefly.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL else 10)
-# How long a fragment (navigation, footer, listing counts, the site record) is kept. Keys carry
-# the content version, so with Redis a publish replaces them at once and old ones just age out;
-# a per-process cache cannot be told by other processes, so there they live only seconds.
-FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=86400 if REDIS_URL else 10)
+# How long a rendered page is kept for anonymous readers (0 turns the page cache off).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Fragments (navigation, listings, lookups; core/caching/) live in each process's memory. Off:
+# every request builds them, as Wagtail would.
+FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
+# The longest a fragment is kept: a bound on memory, not on freshness.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=86400)
 # How long a page of search results is kept for readers searching the same words (0 = off).
-# Keyed by the content version like fragments, so a publish shows in the next search.
 SEARCH_RESULTS_SECONDS = env.int("SEARCH_RESULTS_SECONDS", default=60)
-# How long a CDN or nginx in front may keep a public page (Cache-Control s-maxage).
-PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=10)
+# How long a CDN or proxy in front may keep a public page (Cache-Control s-maxage). 0: none may,
+# so unpublishing or restricting a page takes effect at once everywhere.
+PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=0)
+
+
+CACHES = cache_settings(
+    code_version=CODE_VERSION,
+    redis_url=REDIS_URL,
+    fragment_cache=FRAGMENT_CACHE,
+    fragment_seconds=FRAGMENT_CACHE_SECONDS,
+)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="website@localhost")

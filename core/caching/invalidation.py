@@ -1,17 +1,22 @@
-"""Anything readers can see changed: make cached pages and fragments stale."""
+"""Anything readers can see changed: advance the content version, so every cached page and
+fragment is stale at once (core/caching/version.py).
 
-from django.db import transaction
+The version is written in the change's own transaction where there is one (Wagtail publishes,
+moves and deletes pages, and saves snippets and settings from the admin, inside one), otherwise
+straight after the change has committed: either way no reader can cache what it read before the
+change under the version that follows it."""
+
 from django.db.models.signals import post_delete, post_save
 
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
-from wagtail.models import CollectionViewRestriction, PageViewRestriction, Site
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 from wagtail.snippets.models import get_snippet_models
 
-from core.caching.store import bump_content_version
+from .version import advance_content_version
 
 ALWAYS_SHOWN = (
     Site,
@@ -33,23 +38,21 @@ def shown_on_pages(model):
     )
 
 
-def make_stale():
-    bump_content_version()
-    # The change is not committed yet: a reader in between renders the old content under the
-    # new version and caches it. A second bump once it is committed leaves that copy behind.
-    transaction.on_commit(bump_content_version)
-
-
 def content_changed(sender, **kwargs):
-    make_stale()
+    advance_content_version()
 
 
 def model_saved_or_deleted(sender, instance, **kwargs):
-    # A page saved as a draft changes nothing public, but the rule stays simple: saving a
-    # page is rare next to reading one. Wagtail creates aliases without a publish signal, and
-    # an alias is private wherever the page it copies is (home/privacy.py).
-    if shown_on_pages(type(instance)) or getattr(instance, "alias_of_id", None):
-        make_stale()
+    # A live page saved directly (a shell, a script, an import) changes what readers see; a
+    # draft of it saved from the editor does not, but saving is rare next to reading. Wagtail
+    # creates aliases without a publish signal, and an alias is private wherever the page it
+    # copies is (core/privacy.py).
+    if (
+        shown_on_pages(type(instance))
+        or getattr(instance, "alias_of_id", None)
+        or (isinstance(instance, Page) and instance.live)
+    ):
+        advance_content_version()
 
 
 def connect():

@@ -8,7 +8,8 @@ from django.utils.safestring import mark_safe
 
 from wagtail.models import Page, Site
 
-from core.caching.store import cached
+from core.caching import cached
+from core.caching.middleware import canonical_query
 from home.models import SiteSettings, StandardPage
 
 register = template.Library()
@@ -130,9 +131,8 @@ def page_meta(context):
     if request is None or not isinstance(page, Page):
         return {}
     share = _share_settings(request)
-    params = {key: request.GET[key] for key in ("theme", "page") if request.GET.get(key)}
-    if params.get("page") == "1":
-        del params["page"]
+    # Only the parameters the page validated: never a made-up one, nor page 1.
+    params = canonical_query(request)
     canonical = request.build_absolute_uri(request.path)
     if params:
         canonical += "?" + urlencode(params)
@@ -170,37 +170,3 @@ def page_meta(context):
         "twitter_handle": share["twitter_handle"],
         "structured_data": [_json_ld(data) for data in structured if data],
     }
-
-
-@register.tag
-def fragment(parser, token):
-    """`{% fragment "name" part … %}…{% endfragment %}`: the enclosed output, kept until the
-    site's content changes (core.caching.store.cached, so without a round trip to Redis once
-    a process has it).
-
-    The key is the name, the parts and the current site; whatever else the output depends on
-    must be among the parts. The output must not depend on the reader or on the query string.
-    A preview renders afresh, since it shows what is not published.
-    """
-    name, *parts = token.split_contents()[1:]
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    return FragmentNode(
-        nodelist, parser.compile_filter(name), [parser.compile_filter(part) for part in parts]
-    )
-
-
-class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, parts):
-        self.nodelist, self.name, self.parts = nodelist, name, parts
-
-    def render(self, context):
-        request = context.get("request")
-        if request is None or getattr(request, "is_preview", False):
-            return self.nodelist.render(context)
-        site = Site.find_for_request(request)
-        parts = [site.pk if site else None] + [part.resolve(context) for part in self.parts]
-        key = f"fragment:{self.name.resolve(context)}:" + ":".join(
-            "" if part is None else str(getattr(part, "pk", part)) for part in parts
-        )
-        return cached(key, lambda: self.nodelist.render(context))

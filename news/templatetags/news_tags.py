@@ -2,7 +2,7 @@ from django import template
 
 from wagtail.models import Site
 
-from core.caching.store import cached
+from core.caching import cached
 from core.privacy import public
 from news.models import NewsIndexPage, NewsItemPage
 

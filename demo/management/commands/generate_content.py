@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
-from core.caching.store import bump_content_version
+from core.caching import advance_content_version
 from demo.synthetic import news_item
 from home.models import Theme
 from news.models import NewsIndexPage, NewsItemPage
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             count = self.add(options["news"], random.Random(options["seed"]))
             verb = "Added"
         # Rows written in bulk send no signals: tell the page and fragment caches directly.
-        bump_content_version()
+        advance_content_version()
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"{verb} {count} generated news items in {seconds:.1f} s.")
