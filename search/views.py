@@ -29,7 +29,7 @@ from core.caching import cached, cached_many
 from core.privacy import public
 from home.models import Theme
 
-from .keeping import kept
+from .caching import cached_until_expiry
 from .models import QueryOutcome
 from .query import MAX_LENGTH, MAX_TERMS, clean_query
 
@@ -102,9 +102,9 @@ def run_search(pages, search_query, order, scope):
     if order != "newest":
         results = pages.specific().defer_streamfields().search(search_query)
         # Which pages a reader may see changes only with the content version and with a
-        # page's expiry: the backends that rank once keep it.
-        if hasattr(results, "keep_visible"):
-            results.keep_visible(scope)
+        # page's expiry: the backends that rank once cache it.
+        if hasattr(results, "cache_visible"):
+            results.cache_visible(scope)
         return results
     pages = pages.annotate(listing_date=listing_date()).specific().defer_streamfields()
     newest = pages.order_by(F("listing_date").desc(nulls_last=True), "-first_published_at", "-id")
@@ -127,7 +127,7 @@ class ResultPage:
     """One page of a search's results, rendered, and how many results there are in all.
 
     Many readers search for the same words when a story breaks, and finding and ranking
-    thousands of matches is the dearest thing the site does, so a page of results is kept for a
+    thousands of matches is the dearest thing the site does, so a page of results is cached for a
     minute (SEARCH_RESULTS_SECONDS), keyed by the content version: publishing, unpublishing,
     moving or deleting a page, or changing a restriction, shows in the next search. The minute
     is cut short by the next expiry date of a live page, so an expired page leaves search
@@ -142,7 +142,7 @@ class ResultPage:
     def cached(cls, request, key, number, search):
         # Anything but a page number is page 1, as Paginator.get_page() would serve it.
         number = number if isinstance(number, str) and number.isdigit() else "1"
-        return kept(
+        return cached_until_expiry(
             "search-results",
             (*key, number),
             lambda: cls.build(request, number, search),
@@ -170,7 +170,7 @@ def render_plainly(template_name, context):
 def result_cards(request, results):
     """Each of a page of results rendered as a card (includes/search_result.html).
 
-    A card depends only on its page and the site, so it is kept like a fragment: a search
+    A card depends only on its page and the site, so it is cached like a fragment: a search
     finding pages that earlier searches showed renders none of them again, and, with results
     that name their pages before loading them (search/ranking.py), loads none of them either.
     """
@@ -221,10 +221,10 @@ def recommended(scope, text, pages, filtered):
     """The query as logged, if it ever was, and its promotions (see `promoted`) among
     `pages()`.
 
-    Kept like a fragment, so a repeated search costs no lookups: a promotion saved or deleted
-    changes the content version (home/signals.py), and, like results, promotions are kept no
-    later than the next page expiry. A query first logged meanwhile needs no new value: it has
-    no promotions until an editor adds one.
+    Cached like a fragment, so a repeated search costs no lookups: a promotion saved or deleted
+    changes the content version (core/caching/invalidation.py), and, like results, promotions
+    are cached no later than the next page expiry. A query first logged meanwhile needs no new
+    value: it has no promotions until an editor adds one.
     """
     normalised = normalise_query_string(text)
 
@@ -232,7 +232,9 @@ def recommended(scope, text, pages, filtered):
         query = Query.objects.filter(query_string=normalised).first()
         return query, promoted(query, pages(), filtered)
 
-    return kept("search-promotions", (*scope, normalised), build, settings.FRAGMENT_CACHE_SECONDS)
+    return cached_until_expiry(
+        "search-promotions", (*scope, normalised), build, settings.FRAGMENT_CACHE_SECONDS
+    )
 
 
 def log_search(text, query, result_count):
@@ -339,7 +341,7 @@ def search(request):
 
     @functools.cache
     def pages():
-        # Built only when something is not kept: a repeated search needs no queryset.
+        # Built only when something is not cached: a repeated search needs no queryset.
         pages = visible_pages(request)
         if type_key:
             model = apps.get_model(TYPES[type_key][1])

@@ -212,6 +212,15 @@ SEARCH_RESULTS_SECONDS = env.int("SEARCH_RESULTS_SECONDS", default=60)
 PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=0)
 
 
+# Shortcuts past Wagtail's own lookups, each measured to matter (see each module's docstring).
+# Off, the site does what Wagtail does, only slower: the test suite passes both ways.
+# Finding the site and child pages from the fragment cache (core/sites.py, core/routing.py).
+ROUTING_SHORTCUTS = env.bool("ROUTING_SHORTCUTS", default=True)
+# Which pages are private, from the fragment cache (core/privacy.py).
+PRIVACY_SHORTCUTS = env.bool("PRIVACY_SHORTCUTS", default=True)
+# Search results ranked once per search (search/ranking.py).
+SEARCH_ONE_PASS_RANKING = env.bool("SEARCH_ONE_PASS_RANKING", default=True)
+
 CACHES = cache_settings(
     code_version=CODE_VERSION,
     redis_url=REDIS_URL,

@@ -16,9 +16,8 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,6 +31,11 @@ from news.models import NewsIndexPage, NewsItemPage
 
 SLUG_PREFIX = "generated-"
 BATCH_SIZE = 250
+
+
+def child_path(parent_path, key):
+    """The tree path of a child of the page at `parent_path` whose step is `key`."""
+    return parent_path + key.rjust(Page.steplen, Page.alphabet[0])
 
 
 def _base_row(page):
@@ -79,7 +83,8 @@ class Command(BaseCommand):
             raise CommandError("There is no news index page: run load_demo_content first.")
         themes = {theme.slug: theme for theme in Theme.objects.all()}
         last_child = index.get_last_child()
-        next_step = Page._str2int(last_child.path[-Page.steplen :]) + 1 if last_child else 1
+        numbers = Page.numconv_obj()
+        next_step = numbers.str2int(last_child.path[-Page.steplen :]) + 1 if last_child else 1
         content_type = ContentType.objects.get_for_model(NewsItemPage)
         london = timezone.get_default_timezone()
 
@@ -97,7 +102,7 @@ class Command(BaseCommand):
                             title=fields["title"],
                             draft_title=fields["title"],
                             slug=slug,
-                            path=Page._get_path(index.path, index.depth + 1, step),
+                            path=child_path(index.path, numbers.int2str(step)),
                             depth=index.depth + 1,
                             numchild=0,
                             url_path=f"{index.url_path}{slug}/",
@@ -128,9 +133,19 @@ class Command(BaseCommand):
         for page, row in zip(pages, base_rows, strict=True):
             page.pk = page.page_ptr_id = row.pk
         # ...then the news item rows, which point at them.
-        query = InsertQuery(NewsItemPage)
-        query.insert_values(NewsItemPage._meta.local_concrete_fields, pages)
-        query.get_compiler(using=NewsItemPage.objects.db).execute_sql()
+        fields = NewsItemPage._meta.local_concrete_fields
+        quote = connection.ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(NewsItemPage._meta.db_table),
+            ", ".join(quote(field.column) for field in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
+        rows = [
+            [field.get_db_prep_save(getattr(page, field.attname), connection) for field in fields]
+            for page in pages
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
         through = NewsItemPage.themes.through
         through.objects.bulk_create(
             [
