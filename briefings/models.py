@@ -7,41 +7,22 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from core.privacy import CachedPrivacyMixin, public
-from core.routing import ChildRoutingMixin
 from home.blocks import BodyStreamBlock
-from home.models import Theme
+from home.models import BasePage, IndexPage, Theme
 from home.previews import ListingPreviewMixin
 
 
-class BriefingIndexPage(CachedPrivacyMixin, ChildRoutingMixin, Page):
-    intro = models.TextField(
-        blank=True,
-        max_length=500,
-        help_text="Optional sentence or two shown above the list of briefings.",
-    )
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-
+class BriefingIndexPage(IndexPage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["briefings.BriefingPage"]
     max_count = 1
     page_description = "The list of briefings. Add briefings under this page."
 
-    def get_items(self):
-        """Live, public briefings in the order editors arrange them in the page tree."""
-        return public(
-            BriefingPage.objects.child_of(self).live().defer_streamfields().order_by("path")
-        )
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["items"] = self.get_items()
-        return context
+    # In the order editors arrange them in the page tree.
+    listing_order = ("path",)
 
 
-class BriefingPage(CachedPrivacyMixin, ListingPreviewMixin, Page):
+class BriefingPage(ListingPreviewMixin, BasePage):
     summary = models.TextField(
         max_length=300,
         help_text="One or two sentences shown in listings, search results and when the page is "

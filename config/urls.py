@@ -6,7 +6,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from core.sitemap import PageSitemap
 from core.views import health
 from home.views import robots_txt, security_txt
 from search import views as search_views
@@ -14,7 +13,8 @@ from search import views as search_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
+    # Wagtail's sitemap of live, public pages; each page gives its own addresses (BasePage).
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("health/", health, name="health"),
     path(".well-known/security.txt", security_txt, name="security_txt"),
