@@ -23,7 +23,6 @@ import pytest
 
 from search.models import QueryOutcome
 from search.query import MAX_LENGTH, MAX_TERMS, clean_query
-from search.ranking import RankedOnce
 from tests.factories import (
     BriefingPageFactory,
     NewsItemPageFactory,
@@ -924,63 +923,3 @@ class TestFreshSearches(TestRepeatedSearches):
             "Quillabamba mine",
         ]
         assert titles(search(client, "Quillabamba", theme=mining.slug)) == ["Quillabamba mine"]
-
-
-def wagtails_own_backend():
-    """Wagtail's database search backend for this database, as Wagtail ships it."""
-    from wagtail.search.backends.database import SearchBackend
-
-    return SearchBackend({})
-
-
-class TestRankedOnce:
-    """search/backends.py ranks results in one pass (SQLite) or ranks and counts them in one
-    query (PostgreSQL): the same results, in the same order, with the same count, as
-    Wagtail's own backend."""
-
-    @pytest.mark.parametrize("visible_kept", [False, True])
-    @pytest.mark.parametrize(
-        "text", ["Quillabamba", "Quillabamba gas", '"gas protest"', "nothing-like-this"]
-    )
-    def test_same_results_and_order_as_wagtail(
-        self, news_index, briefing_index, text, visible_kept
-    ):
-        for n in range(14):
-            words = "Quillabamba " * (n % 4 + 1) + ("gas protest" if n % 3 else "talks")
-            NewsItemPageFactory(parent=news_index, title=f"Item {n}", summary=words)
-        BriefingPageFactory(parent=briefing_index, title="Quillabamba gas briefing")
-        query = clean_query(text).search_query
-        ours = get_search_backend()
-        assert issubclass(ours.results_class, RankedOnce)
-        wagtails = wagtails_own_backend()
-        assert wagtails.results_class is not ours.results_class
-        pages = Page.objects.live().specific()
-        # One page kept out, so that the pages searched are not every page indexed.
-        hidden = NewsItemPageFactory(parent=news_index, title="Quillabamba gas protest hidden")
-        pages = pages.exclude(pk=hidden.pk)
-
-        def ours_search():
-            results = ours.search(query, pages)
-            return results.cache_visible(("test",)) if visible_kept else results
-
-        expected = wagtails.search(query, pages)
-        found = ours_search()
-        assert found.count() == expected.count()
-        assert [p.pk for p in found] == [p.pk for p in expected]
-        assert [p.pk for p in ours_search()[10:20]] == [
-            p.pk for p in wagtails.search(query, pages)[10:20]
-        ]
-
-    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's one query.")
-    def test_postgresql_matches_and_ranks_once_for_page_and_count(self, news_index):
-        for n in range(12):
-            NewsItemPageFactory(parent=news_index, title=f"Quillabamba {n}")
-        results = get_search_backend().search(
-            clean_query("Quillabamba").search_query, Page.objects.live().specific()
-        )
-        with CaptureQueriesContext(connection) as queries:
-            assert results.count() == 12
-            assert len(list(results[:10])) == 10
-            assert len(list(results[10:20])) == 2
-        matching = [q for q in queries.captured_queries if "wagtailsearch_indexentry" in q["sql"]]
-        assert len(matching) == 1

@@ -1,0 +1,146 @@
+"""Each adapter of a library's private names (core/adapters/) against the library's own public
+behaviour: if an upgrade changes what a private name does, one of these fails first."""
+
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.models import Page, Site
+from wagtail.search.backends import get_search_backend
+
+import pytest
+
+from core.adapters import django as django_adapter
+from core.adapters import modelsearch as modelsearch_adapter
+from core.adapters import treebeard as treebeard_adapter
+from core.adapters import wagtail as wagtail_adapter
+from news.models import NewsItemPage
+from search.query import clean_query
+from search.ranking import RankedOnce
+from tests.factories import BriefingPageFactory, NewsItemPageFactory
+
+
+class TestDjango:
+    def test_raw_rows_are_the_querysets_rows(self, news_index):
+        for n in range(3):
+            NewsItemPageFactory(parent=news_index, title=f"Item {n}")
+        queryset = NewsItemPage.objects.order_by("pk").values_list("pk", "title")
+        assert len(list(queryset)) == 3
+        assert django_adapter.raw_rows(queryset) == list(queryset)
+        assert django_adapter.raw_rows(queryset.filter(title="Item 1")) == [
+            (queryset.get(title="Item 1")[0], "Item 1")
+        ]
+
+
+class TestWagtail:
+    def request(self, host="localhost"):
+        return RequestFactory().get("/", HTTP_HOST=host)
+
+    def test_the_uncached_lookup_finds_wagtails_site(self, home_page, settings):
+        settings.ALLOWED_HOSTS = ["localhost", "elsewhere.example"]
+        assert wagtail_adapter.find_site(self.request()) == Site.find_for_request(self.request())
+        assert wagtail_adapter.find_site(self.request()).root_page_id == home_page.pk
+        # Wagtail's fallback: an unknown host gets the default site, as with the public call.
+        assert wagtail_adapter.find_site(self.request("elsewhere.example")) == (
+            Site.find_for_request(self.request("elsewhere.example"))
+        )
+
+    def test_a_remembered_site_is_what_wagtail_answers_without_a_query(self, news_index):
+        request = self.request()
+        assert not wagtail_adapter.has_site(request)
+        site = Site.objects.get(is_default_site=True)
+        wagtail_adapter.remember_site(request, site, Site.get_site_root_paths())
+        assert wagtail_adapter.has_site(request)
+        page = Page.objects.get(pk=news_index.pk)
+        with CaptureQueriesContext(connection) as queries:
+            assert Site.find_for_request(request) is site
+            assert page.get_url(request) == "/news/"
+        assert len(queries) == 0
+
+    def test_the_page_listing_view_is_the_one_wagtails_viewset_uses(self):
+        assert PageListingViewSet.index_view_class is wagtail_adapter.PageIndexView
+
+
+class TestTreebeard:
+    def test_a_remembered_parent_is_get_parent_without_a_query(self, news_index):
+        item = NewsItemPageFactory(parent=news_index)
+        fresh = Page.objects.get(pk=item.pk)
+        parent = Page.objects.get(pk=news_index.pk)
+        assert fresh.get_parent() == parent  # what treebeard finds by itself
+        fresh = Page.objects.get(pk=item.pk)
+        treebeard_adapter.remember_parent(fresh, parent)
+        with CaptureQueriesContext(connection) as queries:
+            assert fresh.get_parent() is parent
+        assert len(queries) == 0
+
+
+def test_the_database_backends_results_class_is_found(db):
+    from wagtail.search.backends.database import SearchBackend
+
+    wagtails = SearchBackend({})
+    assert modelsearch_adapter.database_results_class(wagtails) is wagtails.results_class
+    assert issubclass(get_search_backend().results_class, wagtails.results_class)
+
+
+def wagtails_own_backend():
+    """Wagtail's database search backend for this database, as Wagtail ships it."""
+    from wagtail.search.backends.database import SearchBackend
+
+    return SearchBackend({})
+
+
+class TestModelsearch:
+    """The one-pass rankings (search/ranking.py, through core/adapters/modelsearch.py) give the
+    same results, in the same order, with the same count, as Wagtail's own backend."""
+
+    @pytest.fixture(autouse=True)
+    def one_pass_ranking(self, settings):
+        settings.SEARCH_ONE_PASS_RANKING = True
+
+    @pytest.mark.parametrize("visible_cached", [False, True])
+    @pytest.mark.parametrize(
+        "text", ["Quillabamba", "Quillabamba gas", '"gas protest"', "nothing-like-this"]
+    )
+    def test_same_results_and_order_as_wagtail(
+        self, news_index, briefing_index, text, visible_cached
+    ):
+        for n in range(14):
+            words = "Quillabamba " * (n % 4 + 1) + ("gas protest" if n % 3 else "talks")
+            NewsItemPageFactory(parent=news_index, title=f"Item {n}", summary=words)
+        BriefingPageFactory(parent=briefing_index, title="Quillabamba gas briefing")
+        query = clean_query(text).search_query
+        ours = get_search_backend()
+        assert issubclass(ours.results_class, RankedOnce)
+        wagtails = wagtails_own_backend()
+        assert wagtails.results_class is not ours.results_class
+        pages = Page.objects.live().specific()
+        # One page kept out, so that the pages searched are not every page indexed.
+        hidden = NewsItemPageFactory(parent=news_index, title="Quillabamba gas protest hidden")
+        pages = pages.exclude(pk=hidden.pk)
+
+        def ours_search():
+            results = ours.search(query, pages)
+            return results.cache_visible(("test",)) if visible_cached else results
+
+        expected = wagtails.search(query, pages)
+        found = ours_search()
+        assert found.count() == expected.count()
+        assert [p.pk for p in found] == [p.pk for p in expected]
+        assert [p.pk for p in ours_search()[10:20]] == [
+            p.pk for p in wagtails.search(query, pages)[10:20]
+        ]
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's one query.")
+    def test_postgresql_matches_and_ranks_once_for_page_and_count(self, news_index):
+        for n in range(12):
+            NewsItemPageFactory(parent=news_index, title=f"Quillabamba {n}")
+        results = get_search_backend().search(
+            clean_query("Quillabamba").search_query, Page.objects.live().specific()
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert results.count() == 12
+            assert len(list(results[:10])) == 10
+            assert len(list(results[10:20])) == 2
+        matching = [q for q in queries.captured_queries if "wagtailsearch_indexentry" in q["sql"]]
+        assert len(matching) == 1
