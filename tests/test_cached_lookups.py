@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from tests.factories import NewsItemPageFactory, StandardPageFactory
+from tests.layers import needs, needs_all
 
 
 def served_publicly(client, url):
@@ -75,6 +76,7 @@ class TestPrivacy:
         assert not served_publicly(client, copy.url)
         assert not served_publicly(client, copy.url + "minutes/")
 
+    @needs("fragment cache", "privacy shortcuts", "routing shortcuts")
     def test_a_public_page_costs_no_privacy_queries(self, client, news_index):
         item = publish(NewsItemPageFactory(parent=news_index))
         tables = " ".join(warm_queries(client, item.url))
@@ -140,6 +142,7 @@ class TestRouting:
             for path in ["/" + "x" * 300 + "/", "/news/two words/", "/news/caf%C3%A9/"]:
                 assert client.get(path).status_code == 404, path
 
+    @needs_all
     def test_a_news_item_costs_two_queries_once_found(self, client, news_index):
         item = publish(NewsItemPageFactory(parent=news_index))
         queries = warm_queries(client, item.url)

@@ -30,6 +30,7 @@ from core.models import ContentVersion
 from home.models import SiteSettings
 from news.models import NewsItemPage
 from tests.factories import NewsItemPageFactory, StandardPageFactory, ThemeFactory
+from tests.layers import needs, needs_all
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 VERSION_SQL = "SELECT value FROM core_contentversion WHERE id = 1"
@@ -196,6 +197,7 @@ class TestContentVersion:
         assert cached("listing", lambda: "the listing after it") == "the listing after it"
         _finish_request()
 
+    @needs("fragment cache")
     def test_a_change_in_another_process_is_seen_at_the_next_request(self, client, news_index):
         # What another process's publish leaves behind: the row changed and, in the same
         # transaction, the version advanced (its signals run in that process only).
@@ -286,6 +288,7 @@ class TestRedis:
         assert client.get("/news/")["X-Cache"] == "hit"
         assert commands == ["GET"]
 
+    @needs_all
     def test_fragments_stay_in_the_process(self, client, settings, monkeypatch, redis_pages):
         settings.PAGE_CACHE_SECONDS = 0
         client.get("/news/")

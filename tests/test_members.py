@@ -22,6 +22,7 @@ from members.models import (
     MembershipSettings,
 )
 from tests.factories import JoinPageFactory, MembershipTierFactory, StandardPageFactory
+from tests.layers import needs
 
 
 @pytest.fixture
@@ -280,6 +281,7 @@ class TestMembershipPitch:
         for url in ("/", "/about/"):
             assert "Join the Peru Support Group" in client.get(url).content.decode()
 
+    @needs("fragment cache")
     def test_another_process_edit_shows_at_the_next_request(self, client, home_page, pitch):
         # Another process's publish reaches this one only through the database: the row
         # changed and the content version it advanced (signals run in that process only).

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from news.models import NewsItemPage
+from tests.layers import needs_all
 
 QUERY_BUDGET = 5
 PAGES = [
@@ -43,6 +44,7 @@ def queries_per_page(client):
     return counts
 
 
+@needs_all
 def test_five_queries_at_most_with_ten_and_with_ten_thousand_items(client, home_page):
     call_command("load_demo_content", verbosity=0)
     with_ten = queries_per_page(client)

@@ -29,6 +29,7 @@ from tests.factories import (
     StandardPageFactory,
     ThemeFactory,
 )
+from tests.layers import needs_all
 
 POSTGRES_ONLY = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -797,6 +798,7 @@ class TestRepeatedSearches:
         page.save_revision().publish()
         return page
 
+    @needs_all
     def test_a_repeated_search_skips_the_search_but_is_still_counted(self, client, news_index):
         self.publish(news_index, title="Quillabamba gas protest")
         assert titles(search(client, "Quillabamba")) == ["Quillabamba gas protest"]
@@ -901,6 +903,7 @@ class TestFreshSearches(TestRepeatedSearches):
     def results_not_kept(self, settings):
         settings.SEARCH_RESULTS_SECONDS = 0
 
+    @needs_all
     def test_a_repeated_search_skips_the_search_but_is_still_counted(self, client, news_index):
         # Here: the words are ranked against the index alone, and the pages found are shown
         # from their kept cards: no query reads the pages.
