@@ -269,9 +269,12 @@ def log_with_the_orm(text, query, result_count):
                 QueryOutcome.objects.update_or_create(query=query, defaults=outcome)
 
 
-# The same as log_with_the_orm in one round trip: every search is logged, so it is on the path
-# of every search. ON CONFLICT settles readers racing to log the same words first. A count lost
-# in a crash costs nothing, so the commit does not wait for the disk (synchronous_commit).
+# The same as log_with_the_orm (and Wagtail's Query.get().add_hit()) in one round trip: every
+# search is logged, so it is on the path of every search. Measured on PostgreSQL here: 0.5 ms
+# wall and 0.15 ms of CPU per search, against 6 to 8 ms and 1.6 to 2.5 ms for Query.add_hit
+# and the outcome's update, as long as a fresh search itself. ON CONFLICT settles readers
+# racing to log the same words first. A count lost in a crash costs nothing, so the commit
+# does not wait for the disk (synchronous_commit).
 LOG_SQL = """
 WITH query AS (
     INSERT INTO {query} (query_string) VALUES (%(text)s)
