@@ -147,10 +147,12 @@ class TestEveryDoor:
         for _ in range(5):
             door.attempt(Client(), "wrong")
         later(600)
-        response = door.attempt(Client(), door.right)
-        assert_paused(response, door)
-        assert 290 <= int(response["Retry-After"]) <= 300
-        assert "paused for 5 minutes" in response.content.decode()
+        # Knocking while paused is not counted: it neither checks a password nor adds time.
+        for _ in range(5):
+            response = door.attempt(Client(), door.right)
+            assert_paused(response, door)
+            assert 290 <= int(response["Retry-After"]) <= 300
+            assert "paused for 5 minutes" in response.content.decode()
         later(301)
         client = Client()
         assert door.attempt(client, door.right).status_code == 302
@@ -262,6 +264,34 @@ class TestAcrossDoors:
         assert_paused(page_door.attempt(Client(), PAGE_PASSWORD), page_door)
         assert admin.attempt(Client(), PASSWORD, ip=ELSEWHERE).status_code == 302
         assert page_door.attempt(Client(), PAGE_PASSWORD, ip=ELSEWHERE).status_code == 302
+
+    def test_ipv6_clients_are_counted_by_their_64_network(self, editor, settings):
+        admin = SignInDoor("admin", "/admin/login/")
+        for n in range(5):
+            admin.attempt(Client(), "wrong", ip=f"2001:db8:0:7::{n + 1}")
+        assert_paused(admin.attempt(Client(), PASSWORD, ip="2001:db8:0:7::ffff"), admin)
+        # Control: the next network along is someone else.
+        assert admin.attempt(Client(), PASSWORD, ip="2001:db8:0:8::1").status_code == 302
+
+    def test_odd_forwarded_addresses_are_counted_not_fatal(self, editor, settings):
+        settings.TRUSTED_PROXY_COUNT = 1
+        admin = SignInDoor("admin", "/admin/login/")
+        for forwarded in ("unknown", "fe80::1%eth0", "::ffff:192.0.2.9", " , ", "x" * 500):
+            response = admin.attempt(
+                Client(), "wrong", ip="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+            )
+            assert response.status_code == 200, forwarded
+        # An IPv4 client written as IPv6 is the same client.
+        for _ in range(4):
+            admin.attempt(Client(), "wrong", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.9")
+        assert_paused(
+            admin.attempt(Client(), PASSWORD, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.9"),
+            admin,
+        )
+        response = admin.attempt(
+            Client(), PASSWORD, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.10"
+        )
+        assert response.status_code == 302
 
     def test_simultaneous_attempts_cannot_pass_the_limit_together(self, rf, editor):
         """Each attempt counts before its password is checked: with five guesses in flight,
