@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core import signin
 from core.views import health
 from home.views import robots_txt, security_txt
 from search import views as search_views
@@ -26,4 +27,14 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's two sign-in doors, throttled (core/signin.py), under Wagtail's own names and
+    # addresses so that its redirects to them still work.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        signin.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+    path("_util/login/", signin.SignInView.as_view(), name="wagtailcore_login"),
+    path("", include(wagtail_urls)),
+]

@@ -1,67 +1,282 @@
-"""Sign-in protection: repeated failures lock out a username and an address for a while."""
+"""Sign-in protection: every door that checks a password counts its failures in the database.
 
-import hashlib
+The doors: the admin's sign-in (/admin/login/), the site's own (/_util/login/, which opens the
+admin too) and the form of password-protected pages (/_util/authenticate_with_password/...).
+The first two share one form class, `LockoutLoginForm`; the third is Wagtail's view behind
+`authenticate_with_password` here. For a page password the "account" is the restriction.
+
+The rules (limits are settings, see config/settings/base.py):
+
+(a) An account and address pair is paused after SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS (5)
+    failures within SIGNIN_FAILURE_WINDOW_SECONDS (15 minutes). This is the rule a guesser
+    meets. It pauses only the guesser's own address: an account cannot be locked out by
+    someone wrong-guessing its name from elsewhere, the weakness of a per-account lockout.
+(b) An address is paused after SIGNIN_FAILURES_PER_ADDRESS (20) failures in that window,
+    whatever accounts and doors they were at: one address cannot spread its guesses over
+    many accounts.
+(c) An account with SIGNIN_FAILURES_PER_ACCOUNT (100) failures within
+    SIGNIN_ACCOUNT_WINDOW_SECONDS (an hour), from anywhere, is under a distributed attack
+    (many addresses, each below (a)). Until the failures age out it accepts sign-ins only
+    from addresses that signed in to it successfully within SIGNIN_KNOWN_ADDRESS_DAYS (90):
+    its usual users carry on; a new address must wait, which is the price of the attack.
+
+Every door and both sign-in pages count together: five wrong passwords at the admin and at
+the site's page are the same five. A success clears its pair's failures (not the address's
+or the account's: a guesser who owns one account cannot wipe their own record with it) and
+records the address as known to the account. A refused attempt is not counted, as its
+password is never checked, so a correct password from another address is never refused
+because someone else guessed wrong, except under (c), and then only from a new address.
+
+Each attempt is recorded before its password is checked and taken back if it succeeds or is
+refused (core/throttling.py): simultaneous guesses cannot slip past a limit together. Counts
+live in core.ThrottleEvent, shared by every process and untouched by the cache; subjects are
+hashes, so no username or address is stored. A paused door draws its page with a message
+saying how long to wait and what to do, answered 429 with Retry-After (ThrottleMiddleware).
+Failed and refused attempts are logged, one line each, without the password.
+"""
+
+from __future__ import annotations
+
 import logging
+import math
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
+from wagtail import views as wagtail_views
 from wagtail.admin.forms.auth import LoginForm
+from wagtail.admin.views.account import get_user_login_form, password_reset_enabled
+from wagtail.forms import PasswordViewRestrictionForm
+from wagtail.models import Page, PageViewRestriction
+
+from .throttling import Limit, client_address, forget, record, refuse, subject
 
 logger = logging.getLogger(__name__)
 
+# Scopes of core.ThrottleEvent. KNOWN events are successes: an address an account trusts.
+PAIR, ADDRESS, ACCOUNT, KNOWN = "signin-pair", "signin-address", "signin-account", "signin-known"
+# Kept in logs: enough to recognise a username, not a pasted essay.
+_LOGGED_LENGTH = 150
 
-def _key(kind, value):
-    digest = hashlib.sha256(str(value).lower().encode()).hexdigest()[:32]
-    return f"login-failures:{kind}:{digest}"
+
+@dataclass(frozen=True)
+class Rules:
+    pair: Limit
+    address: Limit
+    account: Limit
+    known: Limit
 
 
-def client_ip(request):
-    # REMOTE_ADDR is the proxy's address behind nginx; trust its X-Forwarded-For only there.
-    if settings.LOGIN_LOCKOUT_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+def rules() -> Rules:
+    """The limits as the settings stand now (read per attempt, so tests may change them)."""
+    window = settings.SIGNIN_FAILURE_WINDOW_SECONDS
+    return Rules(
+        pair=Limit(PAIR, settings.SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, window),
+        address=Limit(ADDRESS, settings.SIGNIN_FAILURES_PER_ADDRESS, window),
+        account=Limit(
+            ACCOUNT, settings.SIGNIN_FAILURES_PER_ACCOUNT, settings.SIGNIN_ACCOUNT_WINDOW_SECONDS
+        ),
+        known=Limit(KNOWN, 1, settings.SIGNIN_KNOWN_ADDRESS_DAYS * 86400),
+    )
+
+
+def longest_failure_window() -> int:
+    """Seconds beyond which no failure counts any more (for purge_throttle_events)."""
+    current = rules()
+    return max(current.pair.seconds, current.address.seconds, current.account.seconds)
+
+
+def known_address_seconds() -> int:
+    return rules().known.seconds
+
+
+def wait_text(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    rule: str  # "pair", "address" or "account"
+    retry_after: int
+
+
+class Attempt:
+    """One password tried at a door, for one account, from the request's client address."""
+
+    def __init__(self, request: HttpRequest, door: str, account: str, label: str):
+        self.request = request
+        self.door = door
+        self.label = label[:_LOGGED_LENGTH]
+        self.address = client_address(request)
+        self.rules = rules()
+        self.pair_key = subject(account, self.address)
+        self.address_key = subject(self.address)
+        self.account_key = subject(account)
+        self.ids: list[int] = []
+
+    def start(self) -> Refusal | None:
+        """Count the attempt; a `Refusal` if the password must not be checked."""
+        r = self.rules
+        self.ids = record(
+            (r.pair, self.pair_key), (r.address, self.address_key), (r.account, self.account_key)
+        )
+        if r.pair.exceeded(self.pair_key):
+            rule, limit, key = "pair", r.pair, self.pair_key
+        elif r.address.exceeded(self.address_key):
+            rule, limit, key = "address", r.address, self.address_key
+        elif r.account.exceeded(self.account_key) and not r.known.reached(self.pair_key):
+            rule, limit, key = "account", r.account, self.account_key
+        else:
+            return None
+        forget(self.ids)
+        refusal = Refusal(rule, limit.retry_after(key))
+        refuse(self.request, refusal.retry_after)
+        logger.warning(
+            "Sign-in refused: door=%s account=%r address=%s rule=%s retry_after=%d",
+            self.door,
+            self.label,
+            self.address,
+            rule,
+            refusal.retry_after,
+        )
+        return refusal
+
+    def failed(self) -> None:
+        logger.warning(
+            "Sign-in failed: door=%s account=%r address=%s", self.door, self.label, self.address
+        )
+
+    def succeeded(self) -> None:
+        r = self.rules
+        forget(self.ids)
+        r.pair.clear(self.pair_key)
+        # One row per known pair, dated by its latest success.
+        r.known.clear(self.pair_key)
+        r.known.record(self.pair_key)
 
 
 class LockoutLoginForm(LoginForm):
-    """Wagtail's sign-in form, refusing to check passwords once too many have failed."""
+    """Wagtail's sign-in form, for the admin and the site alike, with the throttle in front of
+    the password check."""
 
-    lockout_message = (
-        "Too many failed sign-in attempts. For your security, signing in is paused for "
-        "%(minutes)d minutes. Try again later, or ask another administrator to reset your "
-        "password."
+    paused_message = (
+        "Too many failed sign-in attempts. For your security, signing in from your "
+        "connection is paused for %(wait)s. Please wait and try again. If you have forgotten "
+        "your password, reset it (‘Forgotten password?’) or ask another administrator."
+    )
+    under_attack_message = (
+        "Too many failed sign-in attempts have been made to this account from elsewhere, so "
+        "for its protection it accepts sign-ins only from connections it has been used from "
+        "before. Please try again in %(wait)s, from a network where you have signed in "
+        "before, or ask another administrator for help."
     )
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Password managers fill the right fields.
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
     def clean(self):
-        username = self.cleaned_data.get("username", "")
-        ip = client_ip(self.request) if self.request else ""
-        keys = {"user": _key("user", username), "ip": _key("ip", ip)}
-        limits = {
-            "user": settings.LOGIN_LOCKOUT_PER_USER,
-            "ip": settings.LOGIN_LOCKOUT_PER_IP,
-        }
-        counts = cache.get_many(list(keys.values()))
-        if any(counts.get(keys[kind], 0) >= limits[kind] for kind in keys):
-            logger.warning("Sign-in refused while locked out: username=%r ip=%s", username, ip)
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return super().clean()  # the missing field's error: no password was checked
+        attempt = Attempt(self.request, self.request.path, f"user:{username}", username)
+        refusal = attempt.start()
+        if refusal is not None:
+            message = self.under_attack_message if refusal.rule == "account" else None
             raise ValidationError(
-                self.lockout_message,
-                code="locked_out",
-                params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60},
+                message or self.paused_message,
+                code="paused",
+                params={"wait": wait_text(refusal.retry_after)},
             )
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError:
-            for key in keys.values():
-                if not cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS):
-                    try:
-                        cache.incr(key)
-                    except ValueError:  # expired in between
-                        cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
-            logger.warning("Failed sign-in: username=%r ip=%s", username, ip)
+            attempt.failed()
             raise
-        finally:
-            if self.get_user() is not None:
-                cache.delete(keys["user"])
+        attempt.succeeded()
+        return cleaned
+
+
+class SignInView(auth_views.LoginView):
+    """The site's sign-in page (/_util/login/): the admin's form, in the site's own style.
+
+    It signs in to the admin too, so it is throttled like the admin's. Without a safe `next`
+    address it lands on LOGIN_REDIRECT_URL, the home page.
+    """
+
+    template_name = "core/sign_in.html"
+
+    def get_form_class(self):
+        return get_user_login_form()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if password_reset_enabled():
+            context["password_reset_url"] = reverse("wagtailadmin_password_reset")
+        return context
+
+
+class PausedPasswordForm(PasswordViewRestrictionForm):
+    """The page-password form while paused: it says so and never compares the password."""
+
+    def __init__(self, *args, message: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.paused_message = message
+
+    def clean_password(self):
+        raise ValidationError(self.paused_message, code="paused")
+
+
+PAGE_PASSWORD_PAUSED = (
+    "Too many wrong passwords have been tried. For security, this form is paused for "
+    "%(wait)s: please wait and try again. If you are not sure of the password, ask whoever "
+    "gave it to you."
+)
+PAGE_PASSWORD_UNDER_ATTACK = (
+    "This page’s password has been tried too many times from elsewhere, so for now it is "
+    "accepted only from connections that have used it before. Please try again in "
+    "%(wait)s, or ask whoever gave you the password."
+)
+
+
+def authenticate_with_password(request, page_view_restriction_id, page_id):
+    """Wagtail's page-password view (wagtail.views.authenticate_with_password), throttled.
+
+    Wagtail's view checks the password: its redirect is a success, any other answer to a
+    posted password a failure.
+    """
+    password = request.POST.get("password", "") if request.method == "POST" else ""
+    if not password:  # showing the form, or the "required" error: nothing to count
+        return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+    restriction = get_object_or_404(PageViewRestriction, pk=page_view_restriction_id)
+    page = get_object_or_404(Page, pk=page_id).specific
+    attempt = Attempt(
+        request, "page-password", f"page-password:{restriction.pk}", f"restriction {restriction.pk}"
+    )
+    refusal = attempt.start()
+    if refusal is not None:
+        message = PAGE_PASSWORD_UNDER_ATTACK if refusal.rule == "account" else PAGE_PASSWORD_PAUSED
+        form = PausedPasswordForm(
+            request.POST,
+            instance=restriction,
+            message=message % {"wait": wait_text(refusal.retry_after)},
+        )
+        action_url = reverse(
+            "wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk]
+        )
+        return page.serve_password_required_response(request, form, action_url)
+    response = wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+    if 300 <= response.status_code < 400:
+        attempt.succeeded()
+    else:
+        attempt.failed()
+    return response

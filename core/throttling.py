@@ -5,6 +5,12 @@ A door records an event for a subject (an account, a client address, or the two 
 under a scope, and asks whether a `Limit` is reached: at most `events` in the last `seconds`.
 Nothing here depends on the cache, so no eviction, restart or Redis fault resets a count.
 
+A door that must hold even against simultaneous requests records the attempt first and then
+asks whether the limit is `exceeded` (the attempt itself included): each request's event is
+committed before it counts, so at most `events` of them can see room, however many arrive at
+once. An attempt that turns out not to count (refused, or successful) is taken back with
+`forget`.
+
 A throttled request is marked with `refuse()`; `ThrottleMiddleware` then answers it with
 429 Too Many Requests and a Retry-After header, whatever page the door showed.
 """
@@ -15,9 +21,11 @@ import datetime
 import hashlib
 import ipaddress
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -46,9 +54,12 @@ def client_address(request: HttpRequest) -> str:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return address[:64]
-    if parsed.version == 6 and not parsed.ipv4_mapped:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return str(parsed.ipv4_mapped or parsed)
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        # From the number, not the text: a zone ("%eth0") is not part of a network.
+        return str(ipaddress.IPv6Network((int(parsed), 64), strict=False))
+    return str(parsed)
 
 
 def subject(*parts: object) -> str:
@@ -73,13 +84,22 @@ class Limit:
         """Whether `key` has had `events` events in the window already (one query)."""
         return self._recent(key)[: self.events].count() >= self.events
 
+    def exceeded(self, key: str) -> bool:
+        """Whether `key` has had more than `events` events in the window (one query): asked
+        after recording the attempt being judged."""
+        return self._recent(key)[: self.events + 1].count() > self.events
+
     def retry_after(self, key: str) -> int:
-        """Seconds until the oldest event in the window ages out (at least 1)."""
-        oldest = self._recent(key).order_by("created_at").values_list("created_at", flat=True)
-        first = oldest.first()
-        if first is None:
+        """Seconds until fewer than `events` events are left in the window (at least 1).
+
+        That is when the `events`-th newest event ages out, not the oldest: a subject can
+        have more events than the limit (the attempts of trusted clients, say).
+        """
+        newest = self._recent(key).order_by("-created_at").values_list("created_at", flat=True)
+        boundary = newest[self.events - 1 : self.events].first()
+        if boundary is None:
             return 1
-        ends = first + datetime.timedelta(seconds=self.seconds)
+        ends = boundary + datetime.timedelta(seconds=self.seconds)
         return max(1, math.ceil((ends - timezone.now()).total_seconds()))
 
     def record(self, key: str) -> None:
@@ -89,15 +109,53 @@ class Limit:
         ThrottleEvent.objects.filter(scope=self.scope, subject=key).delete()
 
 
+def record(*entries: tuple[Limit, str]) -> list[int]:
+    """Record one event for each (limit, key), in one statement where the database can;
+    returns their ids, for `forget`.
+
+    Outside a transaction the events are committed at once, before the caller counts: that is
+    what makes `Limit.exceeded` hold against simultaneous requests.
+    """
+    now = timezone.now()
+    events = [
+        ThrottleEvent(scope=limit.scope, subject=key, created_at=now) for limit, key in entries
+    ]
+    if connection.features.can_return_rows_from_bulk_insert:  # PostgreSQL, SQLite 3.35+
+        ThrottleEvent.objects.bulk_create(events)
+    else:
+        for event in events:
+            event.save()
+    return [event.pk for event in events]
+
+
+def forget(ids: Iterable[int]) -> None:
+    """Take back events from `record`: an attempt that turned out not to count."""
+    ids = list(ids)
+    if ids:
+        ThrottleEvent.objects.filter(pk__in=ids).delete()
+
+
 def refuse(request: HttpRequest, retry_after: int) -> None:
     """Mark `request` as throttled: its response becomes a 429 (see ThrottleMiddleware)."""
     request.throttled_for = max(1, int(retry_after))
 
 
-def purge_expired(older_than_seconds: int) -> int:
-    """Delete events older than any window counts; returns how many went."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
-    deleted, _ = ThrottleEvent.objects.filter(created_at__lt=cutoff).delete()
+def purge_expired(older_than_seconds: int, *, keep: Mapping[str, int] | None = None) -> int:
+    """Delete events older than any window counts; returns how many went.
+
+    `keep` maps scopes whose events live longer (or shorter) to their own age in seconds,
+    such as the addresses an account has signed in from.
+    """
+    now = timezone.now()
+    keep = dict(keep or {})
+    cutoff = now - datetime.timedelta(seconds=older_than_seconds)
+    deleted, _ = (
+        ThrottleEvent.objects.filter(created_at__lt=cutoff).exclude(scope__in=keep).delete()
+    )
+    for scope, seconds in keep.items():
+        cutoff = now - datetime.timedelta(seconds=seconds)
+        count, _ = ThrottleEvent.objects.filter(scope=scope, created_at__lt=cutoff).delete()
+        deleted += count
     return deleted
 
 

@@ -1,13 +1,10 @@
-"""Production behaviour: headers, sign-in lockout, failing politely, health, backups.
-(The caches are tests/test_caching.py.)"""
+"""Production behaviour: headers, failing politely, health, backups (the caches:
+test_caching.py; sign-in protection: test_signin.py)."""
 
 import logging
 import sys
 from unittest import mock
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test import Client
@@ -72,67 +69,6 @@ class TestSecurityHeaders:
         text = response.content.decode()
         assert "Contact: mailto:security@example.org\n" in text
         assert "Expires: 20" in text and text.count("Expires:") == 1
-
-
-@pytest.fixture
-def editor(db):
-    return get_user_model().objects.create_user(
-        "editor", "editor@example.org", "a-long-and-good-passphrase", is_superuser=True
-    )
-
-
-def sign_in(client, username, password, ip="203.0.113.5"):
-    return client.post(
-        "/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=ip
-    )
-
-
-class TestSignInProtection:
-    LOCKED = "Too many failed sign-in attempts"
-
-    def test_a_username_is_locked_after_five_failures(self, client, editor):
-        for _ in range(5):
-            response = sign_in(client, "editor", "wrong")
-            assert response.status_code == 200
-            assert self.LOCKED not in response.content.decode()
-        # Even the right password is refused now, with a clear message.
-        response = sign_in(client, "editor", "a-long-and-good-passphrase")
-        assert response.status_code == 200
-        assert self.LOCKED in response.content.decode()
-        assert "_auth_user_id" not in client.session
-
-    def test_an_address_is_locked_after_twenty_failures(self, client, editor):
-        for n in range(20):
-            sign_in(client, f"someone-{n}", "wrong")
-        response = sign_in(client, "editor", "a-long-and-good-passphrase")
-        assert self.LOCKED in response.content.decode()
-        # Another address may still sign in.
-        response = sign_in(Client(), "editor", "a-long-and-good-passphrase", ip="198.51.100.7")
-        assert response.status_code == 302
-
-    def test_success_clears_the_count(self, client, editor):
-        for _ in range(4):
-            sign_in(client, "editor", "wrong")
-        assert sign_in(client, "editor", "a-long-and-good-passphrase").status_code == 302
-        client.logout()
-        for _ in range(4):
-            sign_in(client, "editor", "wrong")
-        assert sign_in(client, "editor", "a-long-and-good-passphrase").status_code == 302
-
-    def test_lockout_ends(self, client, editor, settings):
-        settings.LOGIN_LOCKOUT_SECONDS = 1
-        for _ in range(5):
-            sign_in(client, "editor", "wrong")
-        import time
-
-        time.sleep(1.2)
-        assert sign_in(client, "editor", "a-long-and-good-passphrase").status_code == 302
-
-    def test_passwords_must_be_strong(self):
-        for weak in ("short1", "password1234", "123456789012"):
-            with pytest.raises(ValidationError):
-                validate_password(weak)
-        validate_password("Saramurillo-march-2016")
 
 
 class TestFailingPolitely:

@@ -1,5 +1,7 @@
 """Settings shared by every environment. Values come from the environment (see .env.example)."""
 
+import os
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -181,13 +183,46 @@ else:
     )
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 
-# Sign-in lockout: failures allowed per username and per address before a pause.
+# Sign-in protection (core/signin.py explains the rules). Failures at every door (the admin's
+# sign-in, the site's, page passwords) are counted together in the database.
 WAGTAILADMIN_USER_LOGIN_FORM = "core.signin.LockoutLoginForm"
-LOGIN_LOCKOUT_PER_USER = env.int("LOGIN_LOCKOUT_PER_USER", default=5)
-LOGIN_LOCKOUT_PER_IP = env.int("LOGIN_LOCKOUT_PER_IP", default=20)
-LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=600)
-# Behind nginx, the client's address comes from X-Forwarded-For (the proxy's last entry).
-LOGIN_LOCKOUT_TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# (a) One account from one address: failures allowed within the window before a pause.
+SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env.int(
+    "SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", default=5
+)
+# (b) One address, whatever the accounts and doors: failures allowed within the window.
+SIGNIN_FAILURES_PER_ADDRESS = env.int("SIGNIN_FAILURES_PER_ADDRESS", default=20)
+# The window of (a) and (b), in seconds: a pause ends as failures age out of it.
+SIGNIN_FAILURE_WINDOW_SECONDS = env.int("SIGNIN_FAILURE_WINDOW_SECONDS", default=900)
+# (c) One account, from anywhere: past this many failures within SIGNIN_ACCOUNT_WINDOW_SECONDS
+# it accepts sign-ins only from addresses that signed in to it within
+# SIGNIN_KNOWN_ADDRESS_DAYS.
+SIGNIN_FAILURES_PER_ACCOUNT = env.int("SIGNIN_FAILURES_PER_ACCOUNT", default=100)
+SIGNIN_ACCOUNT_WINDOW_SECONDS = env.int("SIGNIN_ACCOUNT_WINDOW_SECONDS", default=3600)
+SIGNIN_KNOWN_ADDRESS_DAYS = env.int("SIGNIN_KNOWN_ADDRESS_DAYS", default=90)
+for _name in (
+    "SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS",
+    "SIGNIN_FAILURES_PER_ADDRESS",
+    "SIGNIN_FAILURE_WINDOW_SECONDS",
+    "SIGNIN_FAILURES_PER_ACCOUNT",
+    "SIGNIN_ACCOUNT_WINDOW_SECONDS",
+    "SIGNIN_KNOWN_ADDRESS_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+_RENAMED = {
+    "LOGIN_LOCKOUT_PER_USER": "SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS",
+    "LOGIN_LOCKOUT_PER_IP": "SIGNIN_FAILURES_PER_ADDRESS",
+    "LOGIN_LOCKOUT_SECONDS": "SIGNIN_FAILURE_WINDOW_SECONDS",
+    "TRUST_X_FORWARDED_FOR": "TRUSTED_PROXY_COUNT",
+}
+for _old, _new in _RENAMED.items():
+    if _old in os.environ:
+        warnings.warn(f"{_old} is no longer read: set {_new} instead (see README).", stacklevel=1)
+# Where sign-in is asked for (Wagtail's login-restricted pages and Django's login_required),
+# and where it lands without a `next` address: the home page.
+LOGIN_URL = "wagtailcore_login"
+LOGIN_REDIRECT_URL = "/"
 # How many proxies in front append to X-Forwarded-For (nginx alone: 1). 0 trusts none: the
 # client's address is the connection's. Throttles count by it (core/throttling.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

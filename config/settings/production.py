@@ -27,8 +27,7 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
-# nginx in front sets X-Forwarded-For; the sign-in lockout counts the real client address.
-LOGIN_LOCKOUT_TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=True)
+# nginx in front appends the client's address to X-Forwarded-For: throttles count by it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 CSRF_COOKIE_SECURE = True
 
