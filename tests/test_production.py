@@ -1,5 +1,5 @@
-"""Production behaviour: headers, sign-in lockout, failing politely, health, the page cache,
-backups."""
+"""Production behaviour: headers, sign-in lockout, failing politely, health, the page cache
+(backups: tests/test_backups.py)."""
 
 import logging
 import os
@@ -9,7 +9,6 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test import Client
 
@@ -18,7 +17,7 @@ from wagtail.models import PageViewRestriction
 import pytest
 
 from core.logging import OneLineFormatter
-from home.models import SiteSettings, Theme
+from home.models import SiteSettings
 from news.models import NewsItemPage
 from tests.factories import NewsItemPageFactory, ThemeFactory
 
@@ -292,34 +291,6 @@ class TestPageCache:
             response = client.get("/")
             assert response.status_code == 200
             assert response["X-Cache"] == "miss"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_round_trip_loses_nothing(tmp_path, settings, home_page):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    call_command("load_demo_content", verbosity=0)
-    before = {
-        "pages": sorted(NewsItemPage.objects.values_list("title", "date", "summary")),
-        "themes": sorted(Theme.objects.values_list("slug", "name")),
-    }
-    media_files = sorted(p.name for p in (tmp_path / "media").rglob("*") if p.is_file())
-    archive = tmp_path / "backup.tar.gz"
-    call_command("backup", output=str(archive), verbosity=0)
-
-    NewsItemPage.objects.all().delete()
-    Theme.objects.all().delete()
-    for path in (tmp_path / "media").rglob("*"):
-        if path.is_file():
-            path.unlink()
-
-    call_command("restore", str(archive), no_input=True, verbosity=0)
-    after = {
-        "pages": sorted(NewsItemPage.objects.values_list("title", "date", "summary")),
-        "themes": sorted(Theme.objects.values_list("slug", "name")),
-    }
-    assert after == before
-    assert len(after["pages"]) == 10
-    assert sorted(p.name for p in (tmp_path / "media").rglob("*") if p.is_file()) == media_files
 
 
 @pytest.fixture
