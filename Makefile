@@ -118,7 +118,7 @@ test-next: services | $(NEXT_BIN)/python
 
 # Search latency and queries per search with 1,000 and 10,000 news items; writes bench/RESULTS.md.
 bench: install services
-	PG_URL=$(PG_URL) $(BIN)/python bench/search_bench.py
+	PG_URL=$(PG_URL) $(BIN)/python -m bench.search_bench
 
 # Database (pg_dump or SQLite's backup) and media in one archive under backups/.
 backup: install
