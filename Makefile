@@ -1,8 +1,16 @@
 # The documented interface: `make run` serves the site, `make test` runs the whole suite.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# .venv is built with the newest Python from 3.11 to 3.13 present (.ci/find-python says which,
+# or what it tried); PYTHON=/path/to/python chooses one. .venv-next (make test-next) needs 3.12
+# or 3.13, NEXT_PYTHON=... chooses one.
+PYTHON ?=
+NEXT_PYTHON ?=
+SUPPORTED_PYTHON := 3.11 3.13
+NEXT_SUPPORTED_PYTHON := 3.12 3.13
 VENV := .venv
 BIN := $(VENV)/bin
+NEXT_VENV := .venv-next
+NEXT_BIN := $(NEXT_VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The PostgreSQL server `make test` uses; the test run creates and drops its own database there.
@@ -12,10 +20,13 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format check install install-dev chromium services test-sqlite test-postgres bench clean backup restore
+.PHONY: run test test-fast test-next lint format check install install-dev chromium services \
+	test-sqlite test-postgres bench clean backup restore
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@python=$$(PYTHON="$(PYTHON)" .ci/find-python $(SUPPORTED_PYTHON)) || exit 1; \
+	echo "Building $(VENV) with Python $$("$$python" -c 'import platform; print(platform.python_version())') ($$python)"; \
+	"$$python" -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
 # Reinstall only when the dependencies change.
@@ -30,14 +41,25 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Beside the server, publish_scheduled runs every minute (as cron does in production, see
-# docs/deploy.md) so scheduled pages go live and expire on time; it stops with the server.
+# Beside the server, the scheduled jobs run as cron runs them in production (docs/deploy.md):
+# publish_scheduled and send_membership_emails every minute, so scheduled pages go live and
+# expire on time and applicants get their emails; the daily ones once an hour. They stop with
+# the server.
 run: install
+	@echo "Serving with $$($(BIN)/python --version) from $(VENV)"
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_content
 	@( nap=; trap '[ -z "$$nap" ] || kill $$nap 2>/dev/null; exit 0' TERM; \
+	   minutes=0; \
 	   while :; do \
 	     $(BIN)/python manage.py publish_scheduled; \
+	     $(BIN)/python manage.py send_membership_emails; \
+	     if [ $$((minutes % 60)) -eq 0 ]; then \
+	       $(BIN)/python manage.py searchpromotions_garbage_collect; \
+	       $(BIN)/python manage.py purge_applications; \
+	       $(BIN)/python manage.py purge_throttle_events; \
+	     fi; \
+	     minutes=$$((minutes + 1)); \
 	     sleep 60 & nap=$$!; wait $$nap; nap=; \
 	   done ) & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT; trap 'exit 130' INT TERM HUP; \
@@ -74,9 +96,29 @@ test-postgres: install-dev chromium services
 
 test: check lint test-sqlite test-postgres
 
+# The quick loop while working: SQLite, no browser, nothing marked slow.
+test-fast: install-dev services
+	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+# The suite (SQLite, no browser) against the newest Wagtail and Django releases, in .venv-next
+# with the project's other runtime and dev dependencies; upgraded on every run.
+$(NEXT_BIN)/python:
+	@python=$$(PYTHON="$(NEXT_PYTHON)" .ci/find-python $(NEXT_SUPPORTED_PYTHON)) || exit 1; \
+	echo "Building $(NEXT_VENV) with Python $$("$$python" -c 'import platform; print(platform.python_version())') ($$python)"; \
+	"$$python" -m venv $(NEXT_VENV)
+	$(NEXT_BIN)/pip install -q --upgrade pip
+
+test-next: services | $(NEXT_BIN)/python
+	$(NEXT_BIN)/python -c 'import re, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	  print(*(re.sub(r"^(wagtail|Django)[<>=!~ ;].*", r"\1", d) for d in p["dependencies"] + p["optional-dependencies"]["dev"]), sep="\n")' \
+	  > $(NEXT_VENV)/requirements.txt
+	$(NEXT_BIN)/pip install -q --upgrade -r $(NEXT_VENV)/requirements.txt
+	@$(NEXT_BIN)/python -c 'import django, wagtail; print(f"Testing with Wagtail {wagtail.__version__} and Django {django.__version__}")'
+	DATABASE_URL=sqlite:///$(CURDIR)/.test-next-db.sqlite3 $(NEXT_BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
 # Search latency and queries per search with 1,000 and 10,000 news items; writes bench/RESULTS.md.
 bench: install services
-	PG_URL=$(PG_URL) $(BIN)/python bench/search_bench.py
+	PG_URL=$(PG_URL) $(BIN)/python -m bench.search_bench
 
 # Database (pg_dump or SQLite's backup) and media in one archive under backups/.
 backup: install
@@ -87,4 +129,4 @@ restore: install
 	$(BIN)/python manage.py restore "$(FILE)"
 
 clean:
-	rm -rf $(VENV) staticfiles .test-db.sqlite3
+	rm -rf $(VENV) $(NEXT_VENV) staticfiles .test-db.sqlite3 .test-next-db.sqlite3

@@ -1,8 +1,10 @@
 """Search benchmark: latency (p50, p95) and SQL queries per search request with N generated
 news items, on SQLite and on PostgreSQL. Not a test: run it by hand and commit the results.
 
-    .venv/bin/python bench/search_bench.py                  # or: make bench
-    .venv/bin/python bench/search_bench.py --sizes 1000 --databases sqlite --repeat 5
+    .venv/bin/python -m bench.search_bench                  # or: make bench
+    .venv/bin/python -m bench.search_bench --sizes 1000 --databases sqlite --repeat 5
+
+Run it from the project root.
 
 For each database it builds a throwaway database (migrate, load_demo_content), grows it with
 `generate_content --news` to each size in turn, and then, in a fresh process, sends a fixed
@@ -13,26 +15,20 @@ is PG_URL (default postgres://postgres@127.0.0.1:5432); the database psg_search_
 created and dropped.
 """
 
+import argparse
+import json
+import os
+import platform
+import re
+import sqlite3
+import subprocess
 import sys
+import tempfile
+import time
+from datetime import date
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, where bench/http.py would hide the
-# standard library's `http` package from Django. Drop it.
-_BENCH_DIR = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH_DIR]
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import sqlite3  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from datetime import date  # noqa: E402
-
-ROOT = _BENCH_DIR.parent
+ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432")
 PG_DB = "psg_search_bench"
 BEGIN = "<!-- bench/search_bench.py: begin (generated; edit outside these markers) -->"
@@ -177,8 +173,9 @@ def run(databases, sizes, repeat):
                 if name == "postgres":
                     # What autovacuum does within a minute of a bulk load.
                     analyze(database_url)
+                measuring = ["-m", "bench.search_bench", "--measure", "--repeat", str(repeat)]
                 child = subprocess.run(
-                    [sys.executable, __file__, "--measure", "--repeat", str(repeat)],
+                    [sys.executable, *measuring],
                     cwd=ROOT,
                     env=django_env(database_url),
                     capture_output=True,

@@ -1,19 +1,15 @@
-"""Production behaviour: headers, failing politely, health, backups (the caches:
-test_caching.py; sign-in protection: test_signin.py)."""
+"""Production behaviour: headers, failing politely, health (the caches: test_caching.py;
+sign-in protection: test_signin.py; backups: test_backups.py)."""
 
 import logging
 import sys
 from unittest import mock
 
-from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test import Client
 
-import pytest
-
 from core.logging import OneLineFormatter
-from home.models import SiteSettings, Theme
-from news.models import NewsItemPage
+from home.models import SiteSettings
 
 
 def directives(policy):
@@ -133,31 +129,3 @@ class TestFailingPolitely:
         assert "\n" not in line
         assert "path=/news/" in line and "status=500" in line
         assert "RuntimeError: first line ⏎ second line" in line
-
-
-@pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_round_trip_loses_nothing(tmp_path, settings, home_page):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    call_command("load_demo_content", verbosity=0)
-    before = {
-        "pages": sorted(NewsItemPage.objects.values_list("title", "date", "summary")),
-        "themes": sorted(Theme.objects.values_list("slug", "name")),
-    }
-    media_files = sorted(p.name for p in (tmp_path / "media").rglob("*") if p.is_file())
-    archive = tmp_path / "backup.tar.gz"
-    call_command("backup", output=str(archive), verbosity=0)
-
-    NewsItemPage.objects.all().delete()
-    Theme.objects.all().delete()
-    for path in (tmp_path / "media").rglob("*"):
-        if path.is_file():
-            path.unlink()
-
-    call_command("restore", str(archive), no_input=True, verbosity=0)
-    after = {
-        "pages": sorted(NewsItemPage.objects.values_list("title", "date", "summary")),
-        "themes": sorted(Theme.objects.values_list("slug", "name")),
-    }
-    assert after == before
-    assert len(after["pages"]) == 10
-    assert sorted(p.name for p in (tmp_path / "media").rglob("*") if p.is_file()) == media_files

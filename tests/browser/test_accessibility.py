@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from news.models import NewsIndexPage
 from tests.factories import NewsItemPageFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Live server and a real browser: slow as well.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

@@ -12,6 +12,7 @@ from tests.factories import NewsItemPageFactory
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     # The live server runs in another thread, so the data must be committed.
     pytest.mark.django_db(transaction=True),
 ]

@@ -30,7 +30,8 @@ from members.models import MembershipApplication, MembershipTier
 from news.models import NewsIndexPage, NewsItemPage
 from tests.browser.conftest import SCREENSHOTS, _report_key
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Live server and a real browser: slow as well.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery-staple"
 GUIDE_IMAGES = Path(settings.BASE_DIR) / "docs" / "images"

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from members.models import MembershipApplication
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Live server and a real browser: slow as well.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_reader_joins_from_the_home_page(page, live_server, home_page):

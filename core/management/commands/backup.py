@@ -1,4 +1,4 @@
-"""Back up the database and uploaded media into one archive."""
+"""Back up the database and uploaded media into one archive, readable by its owner only."""
 
 import datetime
 import shutil
@@ -12,11 +12,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from core.backups import pg_environment
+from core.backups import (
+    drop_sessions_from_sqlite_copy,
+    pg_environment,
+    private_file,
+    private_folder,
+    session_table,
+)
 
 
 class Command(BaseCommand):
-    help = "Write the database and media to backups/psg-<time>.tar.gz (or --output FILE)."
+    help = (
+        "Write the database (without sessions) and media to backups/psg-<time>.tar.gz "
+        "(or --output FILE), mode 0600 in a folder of mode 0700."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,12 +33,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output=None, **options):
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        archive = Path(output or settings.BASE_DIR / "backups" / f"psg-{stamp}.tar.gz")
-        archive.parent.mkdir(parents=True, exist_ok=True)
+        if output:
+            archive = Path(output)
+            private_folder(archive.parent)
+        else:
+            stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+            folder = Path(settings.BASE_DIR) / "backups"
+            # The default folder holds nothing but backups: tighten one made by older versions.
+            private_folder(folder, tighten=True)
+            archive = folder / f"psg-{stamp}.tar.gz"
+        # TemporaryDirectory is mode 0700: the dump is private while it is being written.
         with tempfile.TemporaryDirectory() as workdir:
             dump = Path(workdir) / self.dump_database(Path(workdir))
-            with tarfile.open(archive, "w:gz") as tar:
+            with private_file(archive) as handle, tarfile.open(fileobj=handle, mode="w:gz") as tar:
                 tar.add(dump, arcname=dump.name)
                 media = Path(settings.MEDIA_ROOT)
                 if media.is_dir():
@@ -42,11 +58,11 @@ class Command(BaseCommand):
             if not shutil.which("pg_dump"):
                 raise CommandError("pg_dump is not installed (Debian: postgresql-client).")
             name = "database.pgdump"
-            subprocess.run(
-                ["pg_dump", "--format=custom", "--no-owner", "--file", str(workdir / name)],
-                env=pg_environment(connection.settings_dict),
-                check=True,
-            )
+            command = ["pg_dump", "--format=custom", "--no-owner", "--file", str(workdir / name)]
+            if table := session_table():
+                # The table itself is kept (restore recreates it empty), its rows are not.
+                command.append(f'--exclude-table-data="{table}"')
+            subprocess.run(command, env=pg_environment(connection.settings_dict), check=True)
             return name
         if vendor == "sqlite":
             name = "database.sqlite3"
@@ -55,5 +71,6 @@ class Command(BaseCommand):
             with target:
                 connection.connection.backup(target)
             target.close()
+            drop_sessions_from_sqlite_copy(workdir / name)
             return name
         raise CommandError(f"Backups of {vendor} databases are not supported.")

@@ -1,4 +1,5 @@
-"""Restore a backup made by `manage.py backup`: the database, then the media."""
+"""Restore a backup made by `manage.py backup`: the database, then the media; then sign
+everyone out and empty the caches."""
 
 import shutil
 import sqlite3
@@ -11,11 +12,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from core.backups import pg_environment
+from core.backups import pg_environment, sign_everyone_out_and_clear_caches
+from core.caching import advance_content_version
 
 
 class Command(BaseCommand):
-    help = "Replace the database and media with those in a backup archive."
+    help = (
+        "Replace the database and media with those in a backup archive, then end every "
+        "session and clear every cache."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("archive", help="A .tar.gz written by `manage.py backup`.")
@@ -28,7 +33,9 @@ class Command(BaseCommand):
         if not archive.is_file():
             raise CommandError(f"No backup at {archive}.")
         if not no_input:
-            answer = input(f"Replace the database and media with {archive}? Type 'yes': ")
+            answer = input(
+                f"Replace the database and media with {archive} and sign everyone out? Type 'yes': "
+            )
             if answer.strip().lower() != "yes":
                 raise CommandError("Restore cancelled.")
         with tempfile.TemporaryDirectory() as workdir, tarfile.open(archive) as tar:
@@ -37,10 +44,23 @@ class Command(BaseCommand):
             self.restore_database(workdir)
             media = workdir / "media"
             if media.is_dir():
-                target = Path(settings.MEDIA_ROOT)
-                shutil.rmtree(target, ignore_errors=True)
-                shutil.copytree(media, target)
-        self.stdout.write(self.style.SUCCESS(f"Restored {archive}"))
+                self.replace_media(media, Path(settings.MEDIA_ROOT))
+        # Cached pages and fragments show the replaced content, and sessions would outlive it.
+        sign_everyone_out_and_clear_caches()
+        # The restored number may be one the caches of running processes still hold pages
+        # under: move past every number given (core/caching/version.py), so they are all stale.
+        advance_content_version()
+        self.stdout.write(self.style.SUCCESS(f"Restored {archive}; everyone is signed out."))
+
+    def replace_media(self, media, target):
+        # The folder's contents, not the folder: it may be a mount point, with its own owner.
+        target.mkdir(parents=True, exist_ok=True)
+        for path in target.iterdir():
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        shutil.copytree(media, target, dirs_exist_ok=True)
 
     def restore_database(self, workdir):
         vendor = connection.vendor

@@ -1,7 +1,9 @@
 """HTTP throughput benchmark: wrk against gunicorn, production settings. Not a test.
 
-    .venv/bin/python bench/http.py            # full matrix, about 20 minutes
-    .venv/bin/python bench/http.py --quick    # SQLite and PostgreSQL, 10 news items, 5 s runs
+    .venv/bin/python -m bench.http_throughput          # full matrix, about 20 minutes
+    .venv/bin/python -m bench.http_throughput --quick  # both databases, 10 items, 5 s runs
+
+Run it from the project root.
 
 Needs wrk (Debian: `apt-get install -y wrk`), PostgreSQL at PG_URL (default
 postgres://postgres@127.0.0.1:5432) and Redis at REDIS_URL (default redis://127.0.0.1:6379/14).
@@ -30,42 +32,37 @@ bench/HTTP-RESULTS.md (or --output), and a short section in bench/RESULTS.md; te
 markers is kept.
 """
 
-# This file is called http.py: when run as a script its folder comes first on sys.path, where
-# it would hide the standard library's `http` package from urllib and http.client. Drop it.
+import argparse
+import atexit
+import contextlib
+import http.client
+import json
+import os
+import platform
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
 import sys
+import tempfile
+import time
+from datetime import datetime
 from pathlib import Path
 
-_BENCH_DIR = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH_DIR]
-
-import argparse  # noqa: E402
-import atexit  # noqa: E402
-import contextlib  # noqa: E402
-import http.client  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import resource  # noqa: E402
-import secrets  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import sqlite3  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from datetime import datetime  # noqa: E402
-
-ROOT = _BENCH_DIR.parent
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 GUNICORN = str(VENV_BIN / "gunicorn")
 PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-BEGIN = "<!-- bench/http.py: begin (generated; edit outside these markers) -->"
-END = "<!-- bench/http.py: end -->"
+BEGIN = "<!-- bench/http_throughput.py: begin (generated; edit outside these markers) -->"
+END = "<!-- bench/http_throughput.py: end -->"
 
 # Settings the site reads from the environment: never inherited from the caller's shell, so
 # that a stray REDIS_URL or DEBUG cannot change what is measured.
@@ -854,7 +851,7 @@ def report(results, args):
         "",
         "```sh",
         "apt-get install -y wrk   # if missing",
-        ".venv/bin/python bench/http.py " + " ".join(args.argv),
+        ".venv/bin/python -m bench.http_throughput " + " ".join(args.argv),
         "```",
         "",
         f"- Machine: {machine()}.",
@@ -1035,7 +1032,8 @@ def summary_section(results, args, output):
         f"wrk against gunicorn (2 sync workers, production settings) on "
         f"{datetime.now():%-d %B %Y}: every page, cache off and on, SQLite and PostgreSQL, "
         f"with {' and '.join(f'{n:,}' for n in sorted(args.sizes))} news items. Full table, "
-        f"machine and command: [{output.name}]({output.name}), written by `bench/http.py`.",
+        f"machine and command: [{output.name}]({output.name}), written by "
+        "`bench/http_throughput.py`.",
         "",
     ]
     if uncached:
@@ -1099,11 +1097,11 @@ def main():
     )
     parser.add_argument("--pg-url", default=PG_URL)
     parser.add_argument("--redis-url", default=REDIS_URL)
-    parser.add_argument("--output", type=Path, default=_BENCH_DIR / "HTTP-RESULTS.md")
+    parser.add_argument("--output", type=Path, default=BENCH_DIR / "HTTP-RESULTS.md")
     parser.add_argument(
         "--results-md",
         type=Path,
-        default=_BENCH_DIR / "RESULTS.md",
+        default=BENCH_DIR / "RESULTS.md",
         help="where the short summary section goes ('-': nowhere)",
     )
     parser.add_argument("--json", type=Path, help="also write the raw results here")
