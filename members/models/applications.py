@@ -194,7 +194,8 @@ class ApplicationEmail(models.Model):
         return f"{self.get_kind_display()} about application {self.application_id}"
 
     def describe(self):
-        when = timezone.localtime(self.sent_at).strftime("%-d %B %Y, %H:%M") if self.sent_at else ""
+        sent = timezone.localtime(self.sent_at) if self.sent_at else None
+        when = f"{sent.day} {sent:%B %Y, %H:%M}" if sent else ""
         tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
         if self.state == self.State.SENT:
             return f"Sent to {self.recipient} on {when} ({tries})."
