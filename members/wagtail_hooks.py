@@ -90,13 +90,16 @@ class StatusFilter(SimpleListFilter):
     def choices(self, changelist):
         yield {
             "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            # "status" removes both spellings of the filter.
+            "query_string": changelist.get_query_string(remove=["status"]),
             "display": self.default_label,
         }
         for value, label in self.lookup_choices:
             yield {
                 "selected": self.value() == str(value),
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: value}, remove=["status"]
+                ),
                 "display": label,
             }
 

@@ -441,8 +441,11 @@ class TestSuspectedSpam:
         assert row["status_label"] == (
             "Suspected spam (sent within seconds of the form being opened)"
         )
-        # The short form of the filter, too.
-        assert names(admin_client.get(URL, {"status": "suspected"})) == ["Fast Fingers"]
+        # The short form of the filter, too, and its links lead away from it.
+        short = admin_client.get(URL, {"status": "suspected"})
+        assert names(short) == ["Fast Fingers"]
+        assert filter_links(short)["All but suspected spam"] == "?"
+        assert filter_links(short)["New"] == "?status__exact=new"
 
     def test_a_search_does_not_bring_spam_into_the_register(self, admin_client, ann, bot):
         assert names(admin_client.get(URL, {"q": "example"})) == ["Ann Smith"]
