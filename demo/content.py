@@ -156,9 +156,9 @@ JOIN_INTRO = (
     "issues of poverty, development and human rights there, and support the group's work.</p>"
 )
 JOIN_THANKS = (
-    "<p>Thank you for applying to join the Peru Support Group. We have sent a confirmation to "
-    "your email address, and our membership secretary will be in touch about your membership "
-    "and how to pay your annual fee.</p>"
+    "<p>Thank you for applying to join the Peru Support Group. We are sending a confirmation "
+    "to your email address, and our membership secretary will be in touch about your "
+    "membership and how to pay your annual fee.</p>"
 )
 
 # Pages about the site itself: (title, slug, in main menu, summary, paragraphs as HTML).
@@ -204,11 +204,25 @@ STANDARD_PAGES = [
             "from other companies' servers: no web fonts, scripts or embedded players. Videos "
             "and other external media are shown as ordinary links that you may choose to "
             "follow.</p>",
-            "<p>The site sets no cookies for readers. Cookies are set only for the charity's "
-            "editors when they sign in to manage the site, to keep them signed in and to "
-            "protect their forms.</p>",
+            "<p>The site sets no cookies for readers, except one on the join form: a security "
+            "cookie that stops other websites sending the form in your name. It holds no "
+            "personal data. Cookies are also set for the charity's editors when they sign in "
+            "to manage the site, to keep them signed in and to protect their forms.</p>",
             "<p>Our web server keeps standard technical logs (the address requested, the time "
             "and your IP address) for a short period to keep the site secure and working.</p>",
+            "<p>If you apply to join, we keep the details you give on the form to manage your "
+            "membership. A declined application is deleted 12 months after we receive it. "
+            "The form also checks whether it was sent by a person: an application it cannot "
+            "tell apart from an automated one is kept aside in the membership register, is "
+            "not emailed on, and is deleted 30 days after we receive it unless the membership "
+            "secretary finds it genuine. To stop the form being flooded, we count how often it "
+            "is sent from each network address in the last hour; the count is stored under a "
+            "code made from the address, not the address itself, and is deleted after a short "
+            "period.</p>",
+            "<p>When you use the site's search, we record the words searched for and count how "
+            "many times they were searched each day, so that we can improve the results. This "
+            "search log holds no address or other personal data, and each day's counts are "
+            "kept for 7 days.</p>",
         ],
     ),
     (

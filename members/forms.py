@@ -1,19 +1,25 @@
 import time
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 
-from .models import MembershipApplication, MembershipTier
+from .models.applications import MembershipApplication, MembershipTier
 
-# Bots fill and post a form in well under this; people take longer.
-MIN_FILL_SECONDS = 3
-_SIGNING_SALT = "members.join-form.started"
+STARTED_SALT = "members.join-form.started"
+TRAP_FIELD = "leave_blank"
 ALREADY_APPLIED = "already_applied"
 ALREADY_APPLIED_MESSAGE = (
     "We already have your application and will be in touch soon. There is no need to apply again."
 )
+SpamReason = MembershipApplication.SpamReason
+
+
+def started_token(at=None):
+    """When the form was shown, signed so that it cannot be forged."""
+    return signing.dumps(time.time() if at is None else at, salt=STARTED_SALT)
 
 
 def no_control_characters(value):
@@ -27,8 +33,14 @@ def no_control_characters_but_line_breaks(value):
 
 
 class ApplicationForm(forms.ModelForm):
-    # Honeypot: hidden from people (and screen readers); bots fill every field they see.
-    website = forms.CharField(required=False, label="Leave this empty")
+    # The trap: people never see it (the template hides it, from screen readers too), while a
+    # robot filling in every field it finds fills it in. Its name, type and attributes are
+    # ones that browsers' autofill and password managers pass over.
+    leave_blank = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
@@ -87,9 +99,8 @@ class ApplicationForm(forms.ModelForm):
             "I agree to the Peru Support Group holding my details to manage my membership, "
             f"as described in its {policy}."
         )
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
-            self.fields["started"].initial = signing.dumps(time.time(), salt=_SIGNING_SALT)
+            self.fields["started"].initial = started_token()
 
     def clean_address(self):
         # Browsers send textarea line breaks as CRLF; store plain newlines.
@@ -103,12 +114,30 @@ class ApplicationForm(forms.ModelForm):
             raise ValidationError(ALREADY_APPLIED_MESSAGE, code=ALREADY_APPLIED)
         return email
 
-    def looks_like_a_bot(self):
-        """True for a filled honeypot or a form posted faster than a person could."""
-        if self.data.get("website"):
-            return True
+    def spam_reason(self):
+        """Why this post looks automated (a SpamReason), or "" when it looks like a person's.
+
+        Nothing here refuses a post: a suspected application is kept for a person to judge.
+        """
+        if self.data.get(TRAP_FIELD):
+            return SpamReason.TRAP
+        max_age = settings.MEMBERSHIP_FORM_MAX_AGE_HOURS * 3600
         try:
-            started = float(signing.loads(self.data.get("started", ""), salt=_SIGNING_SALT))
+            started = float(
+                signing.loads(self.data.get("started", ""), salt=STARTED_SALT, max_age=max_age)
+            )
+        except signing.SignatureExpired:
+            return SpamReason.EXPIRED
         except (signing.BadSignature, TypeError, ValueError):
-            return True
-        return time.time() - started < MIN_FILL_SECONDS
+            return SpamReason.BAD_TOKEN
+        if time.time() - started < settings.MEMBERSHIP_FORM_MIN_SECONDS:
+            return SpamReason.TOO_FAST
+        return ""
+
+    def kept_input(self):
+        """What the applicant typed, to show again in a fresh form (a refused post)."""
+        return {
+            name: self.data[name]
+            for name in MembershipApplication.APPLICANT_FIELDS
+            if name in self.data
+        }

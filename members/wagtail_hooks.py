@@ -1,5 +1,6 @@
-from django.contrib.admin import RelatedFieldListFilter
+from django.contrib.admin import RelatedFieldListFilter, SimpleListFilter
 from django.contrib.admin.utils import lookup_field
+from django.db import transaction
 from django.utils.html import format_html
 
 from wagtail.snippets.models import register_snippet
@@ -7,9 +8,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
-from wagtail_modeladmin.views import IndexView
+from wagtail_modeladmin.views import EditView, IndexView
 
-from .models import MembershipApplication, MembershipPitch, MembershipTier
+from .models import MembershipApplication, MembershipPitch, MembershipSettings, MembershipTier
+from .notifications import queue_emails
+
+Status = MembershipApplication.Status
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +50,60 @@ class ApplicationIndexView(IndexView):
         yield from super().stream_csv(queryset)
 
 
+class ApplicationEditView(EditView):
+    def form_valid(self, form):
+        released = (
+            form.initial.get("status") == Status.SUSPECTED
+            and form.cleaned_data["status"] == Status.NEW
+        )
+        with transaction.atomic():
+            response = super().form_valid(form)
+            if released:
+                # Released from suspected spam: emailed as if it had just arrived.
+                secretary = MembershipSettings.for_request(self.request).secretary_email
+                queue_emails(self.instance, secretary_email=secretary)
+        return response
+
+
+class StatusFilter(SimpleListFilter):
+    """By status, with suspected spam kept out of the register (and its exports) unless asked
+    for, so the secretary finds it in one place and mails nobody by mistake."""
+
+    title = "status"
+    parameter_name = "status__exact"
+    default_label = "All but suspected spam"
+
+    def __init__(self, request, params, model, model_admin):
+        # The shorter form a secretary might bookmark or type.
+        if "status" in params and self.parameter_name not in params:
+            params[self.parameter_name] = params.pop("status")
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset.exclude(status=Status.SUSPECTED)
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            # "status" removes both spellings of the filter.
+            "query_string": changelist.get_query_string(remove=["status"]),
+            "display": self.default_label,
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(value),
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: value}, remove=["status"]
+                ),
+                "display": label,
+            }
+
+
 class TierFilter(RelatedFieldListFilter):
     """Tiers in their own order; Django's version asks the Django admin, not installed here."""
 
@@ -60,21 +118,31 @@ class MembershipApplicationAdmin(ModelAdmin):
     menu_order = 300
     add_to_settings_menu = False
     index_view_class = ApplicationIndexView
+    edit_view_class = ApplicationEditView
     list_display = ("full_name", "email", "tier", "status_label", "created_at")
-    list_filter = ("status", ("tier", TierFilter), "created_at")
+    list_filter = (StatusFilter, ("tier", TierFilter), "created_at")
     search_fields = ("full_name", "email")
     inspect_view_enabled = True
     inspect_view_fields = (
         *MembershipApplication.APPLICANT_FIELDS,
         "status",
+        "spam_reason",
         "created_at",
         "updated_at",
+        "secretary_email_record",
+        "applicant_email_record",
     )
     list_export = (*MembershipApplication.APPLICANT_FIELDS, "status", "created_at")
     export_filename = "membership-applications"
-    form_fields_exclude = ("created_at", "updated_at")
+    form_fields_exclude = ("spam_reason", "created_at", "updated_at")
 
     def status_label(self, obj):
+        if obj.is_suspected and obj.spam_reason:
+            return format_html(
+                '<span class="w-status">{}</span> ({})',
+                obj.get_status_display(),
+                obj.get_spam_reason_display(),
+            )
         return format_html('<span class="w-status">{}</span>', obj.get_status_display())
 
     status_label.short_description = "Status"

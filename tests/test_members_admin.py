@@ -9,14 +9,22 @@ import re
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission, User
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import Site
 
 import factory
 import openpyxl
 import pytest
 
-from members.models import MembershipApplication, MembershipTier
+from members.models import (
+    ApplicationEmail,
+    MembershipApplication,
+    MembershipSettings,
+    MembershipTier,
+)
 
 URL = "/admin/members/membershipapplication/"
 NO_PERMISSION = "Sorry, you do not have permission to access this area."
@@ -405,6 +413,169 @@ def test_a_control_character_in_an_address_does_not_break_the_xlsx_export(
     ApplicationFactory(full_name="Escape Artist", tier=individual, address="1 Calle\x1bLima")
     exported = export(admin_client, "xlsx")
     assert [row["Full Name"] for row in exported] == ["Escape Artist", "José Núñez Quispe"]
+
+
+@pytest.fixture
+def bot(individual):
+    """Suspected spam: stored by the join form, marked, never emailed on."""
+    application = ApplicationFactory(
+        full_name="Fast Fingers",
+        email="fast@fingers.example",
+        tier=individual,
+        status=MembershipApplication.Status.SUSPECTED,
+        spam_reason=MembershipApplication.SpamReason.TOO_FAST,
+    )
+    return received(application, datetime.datetime(2025, 3, 6, 9, 0, tzinfo=datetime.UTC))
+
+
+class TestSuspectedSpam:
+    def test_kept_out_of_the_register_until_asked_for(self, admin_client, jose, ann, bot):
+        response = admin_client.get(URL)
+        assert names(response) == ["Ann Smith", "José Núñez Quispe"]
+        links = filter_links(response)
+        assert links["All but suspected spam"] == "?"
+        assert links["Suspected spam"] == "?status__exact=suspected"
+        spam = admin_client.get(URL + links["Suspected spam"])
+        assert names(spam) == ["Fast Fingers"]
+        [row] = rows(spam)
+        assert row["status_label"] == (
+            "Suspected spam (sent within seconds of the form being opened)"
+        )
+        # The short form of the filter, too, and its links lead away from it.
+        short = admin_client.get(URL, {"status": "suspected"})
+        assert names(short) == ["Fast Fingers"]
+        assert filter_links(short)["All but suspected spam"] == "?"
+        assert filter_links(short)["New"] == "?status__exact=new"
+
+    def test_a_search_does_not_bring_spam_into_the_register(self, admin_client, ann, bot):
+        assert names(admin_client.get(URL, {"q": "example"})) == ["Ann Smith"]
+        assert names(admin_client.get(URL, {"q": "fingers", "status__exact": "suspected"})) == [
+            "Fast Fingers"
+        ]
+
+    @pytest.mark.parametrize("export_format", FORMATS)
+    def test_exports_leave_it_out_unless_filtered_for(self, admin_client, ann, bot, export_format):
+        assert [row["Full Name"] for row in export(admin_client, export_format)] == ["Ann Smith"]
+        [row] = export(admin_client, export_format, "status__exact=suspected")
+        assert (row["Full Name"], row["Status"]) == ("Fast Fingers", "suspected")
+
+    def test_inspect_says_why_and_that_nothing_was_sent(self, admin_client, bot):
+        fields = inspect_fields(admin_client, bot)
+        assert fields["status"] == "Suspected spam"
+        assert fields["why it looked like spam"] == "sent within seconds of the form being opened"
+        assert fields["email to the membership secretary"] == (
+            "Not sent: suspected spam is never emailed on."
+        )
+        assert fields["confirmation to the applicant"] == (
+            "Not sent: suspected spam is never emailed on."
+        )
+
+    def test_inspect_shows_what_was_sent_and_when(self, admin_client, ann):
+        sent_at = datetime.datetime(2025, 3, 5, 9, 1, tzinfo=datetime.UTC)
+        ApplicationEmail.objects.create(
+            application=ann,
+            kind="secretary",
+            recipient="secretary@example.org",
+            state="sent",
+            attempts=1,
+            sent_at=sent_at,
+        )
+        ApplicationEmail.objects.create(
+            application=ann,
+            kind="applicant",
+            recipient=ann.email,
+            attempts=2,
+            last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+        )
+        fields = inspect_fields(admin_client, ann)
+        assert fields["email to the membership secretary"] == (
+            "Sent to secretary@example.org on 5 March 2025, 09:01 (1 attempt)."
+        )
+        assert fields["confirmation to the applicant"] == (
+            "Waiting to be sent to ann@smith.example (2 attempts so far). Last error: "
+            "SMTPServerDisconnected: Connection unexpectedly closed"
+        )
+
+
+def edit_data(application, **changes):
+    data = {
+        "full_name": application.full_name,
+        "email": application.email,
+        "address": application.address,
+        "country": application.country,
+        "tier": application.tier_id,
+        "heard_about": application.heard_about,
+        "consent": "on",
+        "status": application.status,
+    }
+    data.update(changes)
+    return data
+
+
+class TestReleasing:
+    """The secretary releases a genuine application by setting it to New."""
+
+    @pytest.fixture
+    def secretary_address(self, db):
+        settings = MembershipSettings.for_site(Site.objects.get(is_default_site=True))
+        settings.secretary_email = "secretary@example.org"
+        settings.save()
+
+    def test_released_application_is_emailed_once_as_if_just_arrived(
+        self, admin_client, bot, secretary_address, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(f"{URL}edit/{bot.pk}/", edit_data(bot, status="new"))
+        assert response.status_code == 302
+        bot.refresh_from_db()
+        assert bot.status == "new"
+        assert sorted(m.to[0] for m in mail.outbox) == [
+            "fast@fingers.example",
+            "secretary@example.org",
+        ]
+        assert names(admin_client.get(URL)) == ["Fast Fingers"]
+        # Saving it again sends nothing more.
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(f"{URL}edit/{bot.pk}/", edit_data(bot, heard_about="A friend"))
+        assert len(mail.outbox) == 2
+
+    def test_spam_set_to_another_status_is_not_emailed(
+        self, admin_client, bot, secretary_address, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(f"{URL}edit/{bot.pk}/", edit_data(bot, status="declined"))
+        bot.refresh_from_db()
+        assert bot.status == "declined"
+        assert mail.outbox == [] and not ApplicationEmail.objects.exists()
+
+    def test_releasing_a_second_open_application_for_one_address_is_refused_clearly(
+        self, admin_client, individual, bot
+    ):
+        ApplicationFactory(email="FAST@fingers.example", tier=individual)
+        response = admin_client.post(f"{URL}edit/{bot.pk}/", edit_data(bot, status="new"))
+        assert response.status_code == 200
+        assert "There is already a new application from this email address." in (
+            html.unescape(response.content.decode())
+        )
+        bot.refresh_from_db()
+        assert bot.status == "suspected"
+        assert not ApplicationEmail.objects.exists()
+
+    def test_the_status_field_explains_releasing(self, admin_client, bot):
+        page = html.unescape(admin_client.get(f"{URL}edit/{bot.pk}/").content.decode())
+        assert "If it is genuine, set it to 'New'" in page
+        assert 'name="spam_reason"' not in page
+
+
+def inspect_fields(client, application):
+    response = client.get(f"{URL}inspect/{application.pk}/")
+    assert response.status_code == 200
+    return {
+        text(label): text(value)
+        for label, value in re.findall(
+            r"<dt[^>]*>(.*?)</dt>\s*<dd>(.*?)</dd>", response.content.decode(), re.S
+        )
+    }
 
 
 class TestPermissions:

@@ -266,6 +266,28 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="website@localhost")
+# Seconds any one step of talking to the mail server may take before it counts as failed.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# Membership: the join form (members/) ----------------------------------------------------
+# Posts of the join form one client address may make in an hour; more are answered 429.
+MEMBERSHIP_JOIN_POSTS_PER_HOUR = env.int("MEMBERSHIP_JOIN_POSTS_PER_HOUR", default=5)
+# A form sent sooner than this after it was shown, or later than this many hours, is kept as
+# suspected spam (never emailed on) for the membership secretary to judge.
+MEMBERSHIP_FORM_MIN_SECONDS = env.int("MEMBERSHIP_FORM_MIN_SECONDS", default=3)
+MEMBERSHIP_FORM_MAX_AGE_HOURS = env.int("MEMBERSHIP_FORM_MAX_AGE_HOURS", default=48)
+# Who sends an application's emails once it is stored: "background" (a thread in each
+# process, straight after the commit; send_membership_emails catches anything left) or
+# "command" (only send_membership_emails, from cron). "inline" sends straight after the
+# commit in the request itself: for tests only.
+MEMBERSHIP_EMAIL_DELIVERY = env("MEMBERSHIP_EMAIL_DELIVERY", default="background")
+if MEMBERSHIP_EMAIL_DELIVERY not in ("background", "command", "inline"):
+    raise ImproperlyConfigured(
+        "MEMBERSHIP_EMAIL_DELIVERY must be 'background', 'command' or 'inline'."
+    )
+# Attempts at each email (1, 2, 4 ... 60 minutes apart) before it is given up and logged.
+MEMBERSHIP_EMAIL_MAX_ATTEMPTS = env.int("MEMBERSHIP_EMAIL_MAX_ATTEMPTS", default=10)
+# -----------------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,8 @@ except ImproperlyConfigured as exc:
         f"{exc}. Production needs SECRET_KEY and ALLOWED_HOSTS in the environment "
         "(see .env.example)."
     ) from None
+# Earlier keys, still accepted for what they signed while a new key takes over (docs/deploy.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 if not SECRET_KEY or not ALLOWED_HOSTS:
     raise ImproperlyConfigured("SECRET_KEY and ALLOWED_HOSTS must not be empty in production.")
 

@@ -91,8 +91,8 @@ class Command(BaseCommand):
             )
             for title, text, theme_slugs in demo.BRIEFINGS
         ]
-        for title, slug, in_menu, summary, paragraphs in demo.STANDARD_PAGES:
-            self.child(
+        standard_pages = {
+            slug: self.child(
                 home,
                 StandardPage,
                 slug=slug,
@@ -101,6 +101,8 @@ class Command(BaseCommand):
                 summary=summary,
                 body=_paragraphs(paragraphs),
             )
+            for title, slug, in_menu, summary, paragraphs in demo.STANDARD_PAGES
+        }
         join_page = self.child(
             home,
             apps.get_model("members", "JoinPage"),
@@ -114,6 +116,7 @@ class Command(BaseCommand):
         pitch = self.membership_pitch(join_page)
         self.fill_home_page(home, briefings, pitch)
         self.site(home)
+        self.membership_settings(home, privacy_page=standard_pages["privacy"])
         self.share_image(home)
         call_command("setup_roles", verbosity=0)
         self.demo_admin(options["no_admin"])
@@ -161,6 +164,15 @@ class Command(BaseCommand):
                 defaults={"annual_fee": fee, "description": description, "sort_order": order},
             )
             self.created += created
+
+    def membership_settings(self, home, privacy_page):
+        """Link the join form's consent box to the Privacy page, unless a page is chosen."""
+        settings_model = apps.get_model("members", "MembershipSettings")
+        membership_settings = settings_model.for_site(home.get_site())
+        if membership_settings.privacy_page_id is None:
+            membership_settings.privacy_page = privacy_page
+            membership_settings.save()
+            self.created += 1
 
     def membership_pitch(self, join_page):
         pitch_model = apps.get_model("members", "MembershipPitch")

@@ -1,0 +1,207 @@
+"""Membership tiers, the applications people send, and the emails each application needs."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+
+class MembershipTier(index.Indexed, models.Model):
+    name = models.CharField(
+        max_length=80, unique=True, help_text="e.g. 'Individual', 'Unwaged or student'."
+    )
+    annual_fee = models.DecimalField(
+        "annual fee (£)",
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="In pounds a year, e.g. 30 or 12.50.",
+    )
+    description = models.CharField(
+        "who it is for",
+        max_length=250,
+        blank=True,
+        help_text="One line on who should choose this tier.",
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Tiers are listed from the lowest number up."
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("annual_fee"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["sort_order", "annual_fee", "name"]
+        verbose_name = "membership tier"
+
+    def __str__(self):
+        return f"{self.name} ({self.fee_display} a year)"
+
+    @property
+    def fee_display(self):
+        """'£25' or '£12.50'."""
+        return f"£{self.annual_fee:.2f}".removesuffix(".00")
+
+
+class MembershipApplication(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        LAPSED = "lapsed", "Lapsed"
+        # Kept, never emailed on, until someone releases it (sets it to New) or it is purged.
+        SUSPECTED = "suspected", "Suspected spam"
+
+    class SpamReason(models.TextChoices):
+        TRAP = "trap", "the hidden 'leave this empty' field was filled in"
+        TOO_FAST = "too_fast", "sent within seconds of the form being opened"
+        BAD_TOKEN = "bad_token", "the form's timing token was missing or not valid"
+        EXPIRED = "expired", "the form had been open for too long"
+
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    address = models.TextField("postal address", max_length=500, blank=True)
+    country = models.CharField(max_length=100)
+    tier = models.ForeignKey(MembershipTier, on_delete=models.PROTECT, related_name="applications")
+    heard_about = models.CharField("how they heard of us", max_length=300, blank=True)
+    gift_aid = models.BooleanField("Gift Aid declaration", default=False)
+    consent = models.BooleanField("consented to data being held", default=False)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
+        help_text="'Suspected spam': the join form's checks took it for an automated "
+        "submission, so nobody was emailed. If it is genuine, set it to 'New': the membership "
+        "secretary and the applicant are then emailed as for any new application.",
+    )
+    spam_reason = models.CharField(
+        "why it looked like spam",
+        max_length=10,
+        choices=SpamReason.choices,
+        blank=True,
+    )
+    created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # What the applicant fills in, in the order the form, the register and exports show it.
+    APPLICANT_FIELDS = (
+        "full_name",
+        "email",
+        "address",
+        "country",
+        "tier",
+        "heard_about",
+        "gift_aid",
+        "consent",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "membership application"
+        constraints = [
+            # One open application per person, even if two posts race each other. Suspected
+            # spam is not open: it never stands in the way of a genuine application.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(status="new"),
+                name="one_new_application_per_email",
+                violation_error_message="There is already a new application from this email "
+                "address. Deal with that one first, or set this one to another status.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    @property
+    def is_suspected(self):
+        return self.status == self.Status.SUSPECTED
+
+    def email_record(self, kind):
+        """What became of one of this application's emails, in words."""
+        email = next((e for e in self.emails.all() if e.kind == kind), None)
+        if email is not None:
+            return email.describe()
+        if self.is_suspected:
+            return "Not sent: suspected spam is never emailed on."
+        if kind == ApplicationEmail.Kind.SECRETARY:
+            return (
+                "Not recorded: no membership secretary's email was set, or the application "
+                "arrived before emails were recorded."
+            )
+        return "Not recorded: the application arrived before emails were recorded."
+
+    @property
+    def secretary_email_record(self):
+        return self.email_record(ApplicationEmail.Kind.SECRETARY)
+
+    secretary_email_record.fget.short_description = "email to the membership secretary"
+
+    @property
+    def applicant_email_record(self):
+        return self.email_record(ApplicationEmail.Kind.APPLICANT)
+
+    applicant_email_record.fget.short_description = "confirmation to the applicant"
+
+
+class ApplicationEmail(models.Model):
+    """One email an application needs, written in the same transaction as the application.
+
+    Senders (the background worker, `send_membership_emails`) claim a row before sending it, so
+    two of them never send the same email; a row records each attempt and when it went.
+    """
+
+    class Kind(models.TextChoices):
+        SECRETARY = "secretary", "To the membership secretary"
+        APPLICANT = "applicant", "Confirmation to the applicant"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Given up"
+
+    application = models.ForeignKey(
+        MembershipApplication, on_delete=models.CASCADE, related_name="emails"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    recipient = models.EmailField(max_length=254)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When a sender may next try: now for a new email, later after a failure, and a while
+    # ahead while a sender holds it (so another does not send it twice).
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "application email"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="one_email_of_each_kind")
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="application_email_due")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} about application {self.application_id}"
+
+    def describe(self):
+        sent = timezone.localtime(self.sent_at) if self.sent_at else None
+        when = f"{sent.day} {sent:%B %Y, %H:%M}" if sent else ""
+        tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
+        if self.state == self.State.SENT:
+            return f"Sent to {self.recipient} on {when} ({tries})."
+        error = f" Last error: {self.last_error}" if self.last_error else ""
+        if self.state == self.State.FAILED:
+            return f"Not sent to {self.recipient}: given up after {tries}.{error}"
+        if not self.attempts:
+            return f"Waiting to be sent to {self.recipient}."
+        return f"Waiting to be sent to {self.recipient} ({tries} so far).{error}"

@@ -1,0 +1,123 @@
+"""The join page: it shows the tiers and the application form, and handles the form itself
+(as Wagtail's own form pages do), storing every application before anything else."""
+
+import math
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from core.throttling import Limit, client_address, refuse, subject
+from home.blocks import RICH_TEXT_FEATURES
+from home.models import BasePage
+
+from ..forms import ALREADY_APPLIED, ApplicationForm
+from ..notifications import queue_emails
+from .applications import MembershipApplication, MembershipTier
+from .site_settings import MembershipSettings
+
+
+def join_limit():
+    return Limit(scope="join-form", events=settings.MEMBERSHIP_JOIN_POSTS_PER_HOUR, seconds=3600)
+
+
+class JoinPage(RoutablePageMixin, BasePage):
+    intro = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="Shown above the membership tiers and the form.",
+    )
+    thank_you_text = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="Shown after someone applies, e.g. what happens next and how to pay. The "
+        "confirmation email is sent just after this is shown, so say that it is on its way "
+        "rather than that it has been sent.",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("thank_you_text")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+    page_description = "The membership page: tiers and the application form. Only one is needed."
+
+    def get_tiers(self):
+        return MembershipTier.objects.all()
+
+    @path("")
+    def application_form(self, request):
+        """The form: POST, then redirect, then GET, so a refresh never applies twice."""
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        membership_settings = MembershipSettings.for_request(request)
+        privacy_url = membership_settings.privacy_url(request)
+        if request.method != "POST":
+            return self.render_form(request, ApplicationForm(privacy_url=privacy_url))
+
+        form = ApplicationForm(request.POST, privacy_url=privacy_url)
+        limit, client = join_limit(), subject(client_address(request))
+        if limit.reached(client):
+            wait = limit.retry_after(client)
+            refuse(request, wait)
+            # A fresh form holding what they typed: nothing is checked or stored.
+            kept = ApplicationForm(initial=form.kept_input(), privacy_url=privacy_url)
+            return self.render_form(request, kept, throttled_minutes=math.ceil(wait / 60))
+        limit.record(client)
+
+        if not form.is_valid():
+            return self.render_form(
+                request, form, already_applied=form.has_error("email", ALREADY_APPLIED)
+            )
+        try:
+            application = self.receive(form, membership_settings)
+        except IntegrityError:
+            # A second post of the same application raced the first.
+            return self.render_form(request, form, already_applied=True)
+        route = "received" if application.is_suspected else "thanks"
+        return redirect(self.get_url(request) + self.reverse_subpage(route))
+
+    def receive(self, form, membership_settings):
+        """Store the application first; its emails are recorded with it and sent after."""
+        reason = form.spam_reason()
+        with transaction.atomic():
+            application = form.save(commit=False)
+            if reason:
+                # Kept for a person to judge, and never emailed on.
+                application.status = MembershipApplication.Status.SUSPECTED
+                application.spam_reason = reason
+            application.save()
+            if not reason:
+                queue_emails(application, secretary_email=membership_settings.secretary_email)
+        return application
+
+    def render_form(self, request, form, *, already_applied=False, throttled_minutes=None):
+        response = self.render(
+            request,
+            context_overrides={
+                "form": form,
+                "tiers": self.get_tiers(),
+                "already_applied": already_applied,
+                "throttled_minutes": throttled_minutes,
+            },
+        )
+        # The form carries the moment it was shown and, after a post, what was typed.
+        add_never_cache_headers(response)
+        return response
+
+    @path("thanks/", name="thanks")
+    def thanks(self, request):
+        return self.render(request, template="members/join_page_thanks.html")
+
+    @path("received/", name="received")
+    def received(self, request):
+        """After an application the form's checks took for spam: said plainly, promising
+        nothing that has not happened."""
+        return self.render(request, template="members/join_page_received.html")
