@@ -6,7 +6,7 @@ import wagtail_factories
 
 from briefings.models import BriefingIndexPage, BriefingPage
 from home.models import StandardPage, Theme
-from members.models import JoinPage, MembershipTier
+from members.models import JoinPage, MembershipApplication, MembershipTier
 from news.models import NewsIndexPage, NewsItemPage
 
 
@@ -87,3 +87,15 @@ class MembershipTierFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = MembershipTier
+        django_get_or_create = ("name",)
+
+
+class MembershipApplicationFactory(factory.django.DjangoModelFactory):
+    full_name = factory.Sequence(lambda n: f"Applicant {n}")
+    email = factory.Sequence(lambda n: f"applicant{n}@example.org")
+    country = "United Kingdom"
+    tier = factory.SubFactory(MembershipTierFactory, name="Individual")
+    consent = True
+
+    class Meta:
+        model = MembershipApplication

@@ -217,6 +217,7 @@ class TestNewsItemsListing:
         response = logged_in(secretary).get(LISTING)
         assert response.status_code == 302
 
+    @pytest.mark.benchmark
     def test_query_count_does_not_grow_with_items(
         self,
         editor,  # noqa: F811

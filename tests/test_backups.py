@@ -159,9 +159,9 @@ def test_restore_signs_everyone_out_and_empties_every_cache(tmp_path, home_page)
     client, key = signed_in_client()
     for cache in caches.all():
         cache.set("cached-page", "before the restore")
-    aliases = len(caches.all())
-    assert aliases >= 2
-    assert [cache.get("cached-page") for cache in caches.all()] == ["before the restore"] * aliases
+    # Every cache that keeps anything (a switched-off one is Django's dummy cache).
+    keeping = [cache for cache in caches.all() if cache.get("cached-page") is not None]
+    assert {caches["default"], caches["pages"]} <= set(keeping)
 
     advance_content_version()  # a change after the backup, which the restore undoes
     before = content_version()
@@ -172,7 +172,7 @@ def test_restore_signs_everyone_out_and_empties_every_cache(tmp_path, home_page)
     assert not Session.objects.filter(session_key=key).exists()
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    assert [cache.get("cached-page") for cache in caches.all()] == [None] * aliases
+    assert [cache.get("cached-page") for cache in keeping] == [None] * len(keeping)
 
 
 def test_restoring_an_archive_that_holds_sessions_signs_them_out(tmp_path, monkeypatch, home_page):

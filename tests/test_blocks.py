@@ -134,6 +134,7 @@ def test_each_block_is_described_for_editors(db, name):
 
 def test_rich_text_offers_no_top_level_heading():
     features = BodyStreamBlock.base_blocks["paragraph"].features
+    assert {"bold", "link", "ul"} <= set(features)
     assert "h1" not in features
     assert "image" not in features  # images go through the image block, which asks for alt text
 

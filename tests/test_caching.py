@@ -133,6 +133,7 @@ class TestPageCache:
             response = client.get(private.url)
             assert response.get("X-Cache") != "hit"
         assert b"Private" not in client.get("/news/").content
+        assert client.get("/news/")["X-Cache"] == "hit"  # a public page is cached
         assert "X-Cache" not in client.post("/news/", {})
         assert "X-Cache" not in client.get("/search/?query=x")
 

@@ -76,6 +76,8 @@ class TestFeeds:
         assert "Mining and oil" in feed.feed.title
 
     def test_unknown_theme_is_a_404(self, client, news_index):
+        ThemeFactory(slug="environment")
+        assert client.get("/news/feed/?theme=environment").status_code == 200
         assert client.get("/news/feed/?theme=nothing").status_code == 404
 
     def test_empty_site_gives_a_valid_empty_feed(self, client, news_index):

@@ -211,6 +211,7 @@ def count_queries(client, url):
 QUERY_BUDGET = 10 if ALL_ON else 25
 
 
+@pytest.mark.benchmark
 @pytest.mark.parametrize(
     "url",
     ["/", "/news/", "/news/?theme=mining", "/news/?page=2", "/news/item-0/", "/briefings/"],

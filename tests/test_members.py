@@ -187,6 +187,7 @@ class TestPrivacyLink:
         assert ">privacy notice</a>" not in html
 
     def test_deleting_the_page_clears_the_setting(self, join_page, privacy_page, home_page):
+        assert MembershipSettings.for_site(home_page.get_site()).privacy_page_id == privacy_page.pk
         privacy_page.delete()
         assert MembershipSettings.for_site(home_page.get_site()).privacy_page is None
 
@@ -635,6 +636,7 @@ class TestMembershipPitch:
 
     def test_an_unpublished_pitch_disappears(self, client, home_page, pitch):
         place_pitch(home_page, pitch)
+        assert "Why join the PSG?" in client.get("/").content.decode()
         pitch.unpublish()
         assert "Why join the PSG?" not in client.get("/").content.decode()
 

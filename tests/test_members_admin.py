@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Site
 
-import factory
 import openpyxl
 import pytest
 
@@ -23,31 +22,11 @@ from members.models import (
     ApplicationEmail,
     MembershipApplication,
     MembershipSettings,
-    MembershipTier,
 )
+from tests.factories import MembershipApplicationFactory, MembershipTierFactory
 
 URL = "/admin/members/membershipapplication/"
 NO_PERMISSION = "Sorry, you do not have permission to access this area."
-
-
-class TierFactory(factory.django.DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"Tier {n}")
-    annual_fee = Decimal("25.00")
-
-    class Meta:
-        model = MembershipTier
-        django_get_or_create = ("name",)
-
-
-class ApplicationFactory(factory.django.DjangoModelFactory):
-    full_name = factory.Sequence(lambda n: f"Applicant {n}")
-    email = factory.Sequence(lambda n: f"applicant{n}@example.org")
-    country = "United Kingdom"
-    tier = factory.SubFactory(TierFactory, name="Individual")
-    consent = True
-
-    class Meta:
-        model = MembershipApplication
 
 
 def received(application, moment):
@@ -116,17 +95,17 @@ def export(client, export_format, query=""):
 
 @pytest.fixture
 def individual(db):
-    return TierFactory(name="Individual", annual_fee=Decimal("25.00"))
+    return MembershipTierFactory(name="Individual", annual_fee=Decimal("25.00"))
 
 
 @pytest.fixture
 def unwaged(db):
-    return TierFactory(name="Unwaged", annual_fee=Decimal("12.50"))
+    return MembershipTierFactory(name="Unwaged", annual_fee=Decimal("12.50"))
 
 
 @pytest.fixture
 def jose(individual):
-    application = ApplicationFactory(
+    application = MembershipApplicationFactory(
         full_name="José Núñez Quispe",
         email="jose@quispe.example",
         address="1 Calle Lima\nLondon",
@@ -141,7 +120,7 @@ def jose(individual):
 
 @pytest.fixture
 def ann(unwaged):
-    application = ApplicationFactory(
+    application = MembershipApplicationFactory(
         full_name="Ann Smith", email="ann@smith.example", tier=unwaged, heard_about="Twitter"
     )
     return received(application, datetime.datetime(2025, 3, 5, 9, 0, tzinfo=datetime.UTC))
@@ -217,7 +196,7 @@ class TestRegister:
         ]
 
     def test_date_filter(self, admin_client, jose):
-        recent = ApplicationFactory(full_name="Recent Applicant")
+        recent = MembershipApplicationFactory(full_name="Recent Applicant")
         links = filter_links(admin_client.get(URL))
         assert links["Past 7 days"].startswith("?created_at__gte=")
         assert "&created_at__lt=" in links["Past 7 days"]
@@ -244,20 +223,20 @@ class TestRegister:
         assert names(response) == expected
 
     def test_hostile_name_is_shown_escaped_in_the_list(self, admin_client, individual):
-        ApplicationFactory(full_name="<script>alert(1)</script>", tier=individual)
+        MembershipApplicationFactory(full_name="<script>alert(1)</script>", tier=individual)
         page = admin_client.get(URL).content.decode()
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
     def test_query_count_does_not_grow_with_applications(self, admin_client, individual):
-        tiers = [individual, TierFactory(name="Unwaged")]
+        tiers = [individual, MembershipTierFactory(name="Unwaged")]
         for n in range(3):
-            ApplicationFactory(tier=tiers[n % 2])
+            MembershipApplicationFactory(tier=tiers[n % 2])
         admin_client.get(URL)  # fills the caches both requests below then read
         with CaptureQueriesContext(connection) as few:
             assert admin_client.get(URL).status_code == 200
         for n in range(27):
-            ApplicationFactory(tier=tiers[n % 2])
+            MembershipApplicationFactory(tier=tiers[n % 2])
         with CaptureQueriesContext(connection) as many:
             response = admin_client.get(URL)
         assert len(rows(response)) == 30
@@ -286,7 +265,7 @@ class TestInspect:
         assert fields["received"].startswith("4 Mar 2025")
 
     def test_hostile_name_is_shown_escaped(self, admin_client, individual):
-        hostile = ApplicationFactory(
+        hostile = MembershipApplicationFactory(
             full_name="<script>alert(1)</script>",
             heard_about='<img src=x onerror="alert(2)">',
             tier=individual,
@@ -298,6 +277,8 @@ class TestInspect:
         assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page
 
     def test_unknown_application_is_a_404(self, admin_client, db):
+        known = MembershipApplicationFactory()
+        assert admin_client.get(f"{URL}inspect/{known.pk}/").status_code == 200
         assert admin_client.get(f"{URL}inspect/999999/").status_code == 404
 
 
@@ -359,7 +340,7 @@ class TestExports:
     def test_cells_a_spreadsheet_would_run_are_escaped(
         self, admin_client, individual, export_format, field, column, value
     ):
-        ApplicationFactory(tier=individual, **{field: value})
+        MembershipApplicationFactory(tier=individual, **{field: value})
         [row] = export(admin_client, export_format)
         assert row[column] == "'" + value
 
@@ -399,7 +380,9 @@ class TestExports:
 
 @pytest.mark.parametrize("export_format", FORMATS)
 def test_no_gift_aid_and_blank_cells_are_exported_plainly(admin_client, individual, export_format):
-    ApplicationFactory(tier=individual, address="", heard_about="", gift_aid=False, consent=True)
+    MembershipApplicationFactory(
+        tier=individual, address="", heard_about="", gift_aid=False, consent=True
+    )
     [row] = export(admin_client, export_format)
     assert row["Gift Aid Declaration"] == "No"
     assert row["Consented To Data Being Held"] == "Yes"
@@ -410,7 +393,9 @@ def test_no_gift_aid_and_blank_cells_are_exported_plainly(admin_client, individu
 def test_a_control_character_in_an_address_does_not_break_the_xlsx_export(
     admin_client, jose, individual
 ):
-    ApplicationFactory(full_name="Escape Artist", tier=individual, address="1 Calle\x1bLima")
+    MembershipApplicationFactory(
+        full_name="Escape Artist", tier=individual, address="1 Calle\x1bLima"
+    )
     exported = export(admin_client, "xlsx")
     assert [row["Full Name"] for row in exported] == ["Escape Artist", "José Núñez Quispe"]
 
@@ -418,7 +403,7 @@ def test_a_control_character_in_an_address_does_not_break_the_xlsx_export(
 @pytest.fixture
 def bot(individual):
     """Suspected spam: stored by the join form, marked, never emailed on."""
-    application = ApplicationFactory(
+    application = MembershipApplicationFactory(
         full_name="Fast Fingers",
         email="fast@fingers.example",
         tier=individual,
@@ -551,7 +536,7 @@ class TestReleasing:
     def test_releasing_a_second_open_application_for_one_address_is_refused_clearly(
         self, admin_client, individual, bot
     ):
-        ApplicationFactory(email="FAST@fingers.example", tier=individual)
+        MembershipApplicationFactory(email="FAST@fingers.example", tier=individual)
         response = admin_client.post(f"{URL}edit/{bot.pk}/", edit_data(bot, status="new"))
         assert response.status_code == 200
         assert "There is already a new application from this email address." in (

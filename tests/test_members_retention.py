@@ -7,40 +7,20 @@ import io
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-import factory
 import pytest
 
 from members.management.commands.purge_applications import months_before
-from members.models import ApplicationEmail, MembershipApplication, MembershipTier
+from members.models import ApplicationEmail, MembershipApplication
+from tests.factories import MembershipApplicationFactory
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
 Status = MembershipApplication.Status
 
 
-class TierFactory(factory.django.DjangoModelFactory):
-    name = "Individual"
-    annual_fee = "25.00"
-
-    class Meta:
-        model = MembershipTier
-        django_get_or_create = ("name",)
-
-
-class ApplicationFactory(factory.django.DjangoModelFactory):
-    full_name = factory.Sequence(lambda n: f"Applicant {n}")
-    email = factory.Sequence(lambda n: f"applicant{n}@example.org")
-    country = "United Kingdom"
-    tier = factory.SubFactory(TierFactory)
-    consent = True
-
-    class Meta:
-        model = MembershipApplication
-
-
 def application(status, received):
     """An application with this status, received at this moment (created_at is auto_now_add)."""
-    created = ApplicationFactory(status=status)
+    created = MembershipApplicationFactory(status=status)
     MembershipApplication.objects.filter(pk=created.pk).update(created_at=received)
     return created
 
@@ -145,6 +125,7 @@ class TestPurge:
     def test_an_applications_email_record_goes_with_it(self, db, now):
         spam = application(Status.SUSPECTED, at(2024, 1, 1))
         ApplicationEmail.objects.create(application=spam, kind="applicant", recipient=spam.email)
+        assert ApplicationEmail.objects.count() == 1
         purge()
         assert not ApplicationEmail.objects.exists()
 

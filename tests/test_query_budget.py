@@ -44,6 +44,8 @@ def queries_per_page(client):
     return counts
 
 
+@pytest.mark.slow
+@pytest.mark.benchmark
 @needs_all
 def test_five_queries_at_most_with_ten_and_with_ten_thousand_items(client, home_page):
     call_command("load_demo_content", verbosity=0)
@@ -57,6 +59,7 @@ def test_five_queries_at_most_with_ten_and_with_ten_thousand_items(client, home_
     assert not over, over
 
 
+@pytest.mark.benchmark
 @pytest.mark.parametrize("url", ["/", "/news/", "/news/mercury-poisoning-in-madre-de-dios/"])
 def test_a_cached_page_costs_one_query_the_content_version(client, home_page, settings, url):
     settings.PAGE_CACHE_SECONDS = 300

@@ -212,6 +212,11 @@ class TestDemoAccounts:
         settings.DEMO_ADMIN_PASSWORD = "changeme"
         call_command("load_demo_content", "--no-admin", verbosity=0)
         assert not User.objects.exists()
+        call_command("load_demo_content", verbosity=0)  # without the flag they are made
+        assert (
+            User.objects.filter(username__in=["admin", "writer", "editor", "secretary"]).count()
+            == 4
+        )
 
 
 class TestWriter:

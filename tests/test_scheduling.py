@@ -136,3 +136,6 @@ def test_a_scheduled_item_is_not_listed_early(news_index, client, listing):
     item.refresh_from_db()
     assert not item.live and item.approved_schedule
     assert TITLE not in client.get(listing).content.decode()
+    # Positive control: an item published now is listed there.
+    NewsItemPageFactory(parent=news_index, title="Published now").save_revision().publish()
+    assert "Published now" in client.get(listing).content.decode()

@@ -403,6 +403,7 @@ class TestPromotions:
     def test_promotions_follow_the_filters(self, client, news_index, briefing_index):
         briefing = BriefingPageFactory(parent=briefing_index, title="Oil briefing")
         self.promote("oil", briefing)
+        assert "Oil briefing" in titles(search(client, "oil"))
         assert titles(search(client, "oil", type="news")) == []
 
 
@@ -486,6 +487,8 @@ class TestNeverLeaks:
         root = Page.get_first_root_node()
         index.insert_or_update_object(root)
         assert titles(search(client, root.title)) == []
+        index.insert_or_update_object(home_page)  # positive control: the home page is found
+        assert home_page.title in titles(search(client, home_page.title))
 
 
 BAD_QUERIES = [
@@ -633,6 +636,7 @@ class TestQueryCleaning:
     def test_nothing_to_search_for(self):
         for raw in ("", '"', '""', "*", ":*", "(((", "🔥", "\x00", "_"):
             assert clean_query(raw).search_query is None
+        assert clean_query("Lima (Perú)").search_query is not None
 
     def test_caps(self):
         cleaned = clean_query(" ".join(["ab"] * 500))
@@ -730,6 +734,7 @@ def count_queries(client, url):
     return len(queries)
 
 
+@pytest.mark.benchmark
 @pytest.mark.parametrize(
     "url",
     [
