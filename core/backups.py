@@ -5,11 +5,15 @@ owner only from the moment it exists, and it never holds the sessions (a copied 
 let whoever reads the archive sign in as an editor).
 """
 
+from __future__ import annotations
+
 import contextlib
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from django.apps import apps
 from django.core.cache import caches
@@ -18,7 +22,7 @@ FOLDER_MODE = 0o700
 ARCHIVE_MODE = 0o600
 
 
-def pg_environment(db):
+def pg_environment(db: dict) -> dict[str, str]:
     """Environment for pg_dump/pg_restore to reach Django's database (no password on argv)."""
     environment = dict(os.environ)
     environment.update(
@@ -37,7 +41,7 @@ def pg_environment(db):
     return environment
 
 
-def private_folder(path, tighten=False):
+def private_folder(path: str | os.PathLike, tighten: bool = False) -> None:
     """Make the folder `path` with mode 0700 (mkdir's mode, so it is never readable by others,
     whatever the umask); with `tighten`, an existing folder is set to 0700 too."""
     path = Path(path)
@@ -50,7 +54,7 @@ def private_folder(path, tighten=False):
 
 
 @contextlib.contextmanager
-def private_file(path):
+def private_file(path: str | os.PathLike) -> Iterator[BinaryIO]:
     """A binary file object for a new file at `path`, mode 0600 from its creation. It is written
     under a temporary name beside `path` and takes the name only once complete."""
     path = Path(path)
@@ -66,14 +70,14 @@ def private_file(path):
         raise
 
 
-def session_table():
+def session_table() -> str | None:
     """The database table of Django's sessions, or None without the sessions app."""
     if not apps.is_installed("django.contrib.sessions"):
         return None
     return apps.get_model("sessions", "Session")._meta.db_table
 
 
-def drop_sessions_from_sqlite_copy(path):
+def drop_sessions_from_sqlite_copy(path: str | os.PathLike) -> None:
     """Delete every session from the SQLite database file at `path` (a copy, never the live
     database), then rebuild the file so the deleted rows leave no trace in free pages."""
     table = session_table()
@@ -90,7 +94,7 @@ def drop_sessions_from_sqlite_copy(path):
         copy.close()
 
 
-def sign_everyone_out_and_clear_caches():
+def sign_everyone_out_and_clear_caches() -> None:
     """After a restore: no session survives (not those of the live site, nor any in an
     archive made before sessions were left out), and no cache holds the replaced content."""
     if session_table():

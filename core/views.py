@@ -1,14 +1,14 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
 
 
 @never_cache
-def health(request):
+def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitors: is this app server able to reach its database?"""
     try:
         with connection.cursor() as cursor:

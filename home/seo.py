@@ -1,13 +1,14 @@
 """schema.org descriptions shared by the page types (rendered as JSON-LD by page_meta)."""
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from wagtail.models import Site
 
 
-def organisation(request, social_links=(), description=""):
+def organisation(request: HttpRequest, social_links=(), description: str = "") -> dict:
     """The charity, as schema.org describes an organisation."""
     root = Site.find_for_request(request).root_page
     data = {

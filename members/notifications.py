@@ -45,7 +45,7 @@ def _one_line(text):
     return " ".join(text.split())
 
 
-def queue_emails(application, *, secretary_email):
+def queue_emails(application: MembershipApplication, *, secretary_email: str) -> None:
     """Record the emails a new application needs, and send them once the transaction commits.
 
     Call inside the transaction that stores (or releases) the application. An email already
@@ -65,7 +65,7 @@ def queue_emails(application, *, secretary_email):
     transaction.on_commit(lambda: hand_off(application.pk))
 
 
-def hand_off(application_id):
+def hand_off(application_id: int) -> None:
     """After the commit: send now in the background, or leave it to the command."""
     delivery = settings.MEMBERSHIP_EMAIL_DELIVERY
     if delivery == "background":
@@ -86,12 +86,12 @@ class Outcome:
         return self.sent + self.failed
 
 
-def retry_delay(attempts):
+def retry_delay(attempts: int) -> datetime.timedelta:
     """Minutes before the next attempt after `attempts` failures: 1, 2, 4 ... at most 60."""
     return datetime.timedelta(minutes=min(2 ** (attempts - 1), 60))
 
 
-def claim_lease():
+def claim_lease() -> datetime.timedelta:
     # Longer than any one send can take (the timeout bounds each step of the SMTP dialogue).
     return datetime.timedelta(seconds=max(120, 10 * (settings.EMAIL_TIMEOUT or 10)))
 
@@ -106,7 +106,7 @@ def due_emails(application_ids=None):
     return due.order_by("next_attempt_at", "pk")
 
 
-def send_due(*, application_ids=None, limit=None):
+def send_due(*, application_ids: list[int] | None = None, limit: int | None = None) -> Outcome:
     """Send the emails that are due (of these applications only, if given).
 
     A failed send is recorded on its row and logged, never raised.

@@ -29,7 +29,7 @@ class CleanQuery:
     search_query: object = None  # None when there is nothing to search for
 
 
-def clean_query(raw):
+def clean_query(raw: str | None) -> CleanQuery:
     """Tidy `raw` (any string), cap it and build the search query from its words."""
     text = unicodedata.normalize("NFC", raw or "")
     text = " ".join(_CONTROL.sub(" ", text).split())

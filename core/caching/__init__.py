@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache import caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
 from .version import advance_content_version, content_version
 
@@ -27,7 +27,8 @@ __all__ = ["advance_content_version", "cached", "cached_many", "content_version"
 T = TypeVar("T")
 
 
-def fragments():
+def fragments() -> BaseCache:
+    """The fragment cache (each process's memory; Django's dummy cache when switched off)."""
     return caches["fragments"]
 
 

@@ -29,7 +29,7 @@ ALWAYS_SHOWN = (
 )
 
 
-def shown_on_pages(model):
+def shown_on_pages(model: type) -> bool:
     """Snippets, settings and the core models whose changes reach public pages."""
     return (
         issubclass(model, ALWAYS_SHOWN)
@@ -55,7 +55,7 @@ def model_saved_or_deleted(sender, instance, **kwargs):
         advance_content_version()
 
 
-def connect():
+def connect() -> None:
     for signal in (page_published, page_unpublished, post_page_move, published, unpublished):
         signal.connect(content_changed, dispatch_uid=f"page-cache-{id(signal)}")
     post_save.connect(model_saved_or_deleted, dispatch_uid="page-cache-save")
