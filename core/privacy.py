@@ -4,8 +4,8 @@ Wagtail asks the database on every request: two queries for the page being serve
 ancestors, then their restrictions) and one more for each listing filtered with `.public()`.
 Restrictions are few and change rarely, and saving or deleting one changes the content version
 the cached copy is keyed by (core/caching/invalidation.py), as does moving or publishing a page.
-Measured at 10,000 news items: two to three queries, about 1 ms, per page. PRIVACY_SHORTCUTS =
-False leaves every check to Wagtail.
+Measured at 10,000 news items on SQLite: 0.7 to 1.5 ms (30 to 37 %) of an uncached page.
+PRIVACY_SHORTCUTS = False leaves every check to Wagtail.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ form with a second query, about 1.3 ms each here; unpickling a cached page takes
 cached page is keyed by the content version, which publishing, unpublishing, moving or deleting
 any page changes, so it is the page as published now. (A draft saved since changes nothing a
 reader sees; privacy is checked on every request, core/privacy.py.) ROUTING_SHORTCUTS = False
-leaves routing to Wagtail.
+leaves routing to Wagtail; with the site lookup (core/sites.py) it saves 40 to 65 % of an
+uncached page's time at 10,000 news items on SQLite.
 
 On a miss, the child's type is known in advance when the section holds one type of page (the
 news list, the briefings) or from the cache; it is only a hint: when it misses, Wagtail's own

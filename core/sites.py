@@ -3,8 +3,9 @@
 Wagtail looks the site up once per request (and keeps it on the request), then reads every
 site's root path from the default cache to build page addresses. The records change rarely,
 and saving a site or publishing its root page advances the content version they are cached
-under. Measured at 10,000 news items: the two lookups cost about 1.5 ms of a 3 ms page.
-ROUTING_SHORTCUTS = False leaves both to Wagtail.
+under. ROUTING_SHORTCUTS = False leaves both to Wagtail: measured with child routing
+(core/routing.py) at 10,000 news items on SQLite, the pair saves 40 to 65 % of an uncached
+page's time (2.5 to 4.6 ms; the 404 page 1.7 ms).
 """
 
 from __future__ import annotations
