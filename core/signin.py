@@ -220,6 +220,8 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Django's LoginView names the site after the request's host; the header shows ours.
+        context["site_name"] = settings.WAGTAIL_SITE_NAME
         if password_reset_enabled():
             context["password_reset_url"] = reverse("wagtailadmin_password_reset")
         return context

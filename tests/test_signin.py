@@ -315,6 +315,8 @@ class TestSiteSignInPage:
         assert response.status_code == 200
         html = response.content.decode()
         assert 'class="site-header"' in html and '<h1 class="page-title">Sign in</h1>' in html
+        # The header names the charity, as on every page (not the request's host).
+        assert '<a class="site-name" href="/">Peru Support Group</a>' in html
         assert '<label for="id_username">Username</label>' in html
         assert '<label for="id_password">Password</label>' in html
         assert 'autocomplete="username"' in html and 'autocomplete="current-password"' in html
