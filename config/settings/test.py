@@ -23,3 +23,10 @@ PAGE_CACHE_SECONDS = 0
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+
+# On SQLite the test database is a file, as in production, not Django's shared in-memory one:
+# there a second connection (the live server's, the mail worker's) is refused a locked table at
+# once, where a file in WAL mode makes it wait, as the site's own database does.
+_database = DATABASES["default"]  # noqa: F405
+if _database["ENGINE"] == "django.db.backends.sqlite3" and _database["NAME"] != ":memory:":
+    _database.setdefault("TEST", {})["NAME"] = f"{_database['NAME']}.test"
