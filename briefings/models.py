@@ -1,5 +1,6 @@
 from django import forms
 from django.db import models
+from django.utils.functional import cached_property
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -8,7 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
-from home.models import BasePage, IndexPage, Theme
+from home.models import BasePage, IndexPage, Theme, localize_themes, source_language_themes
 from home.previews import ListingPreviewMixin
 
 
@@ -43,7 +44,10 @@ class BriefingPage(ListingPreviewMixin, BasePage):
         help_text="Optional printable version offered as a download.",
     )
     themes = ParentalManyToManyField(
-        Theme, blank=True, help_text="Choose the subjects this briefing covers."
+        Theme,
+        blank=True,
+        limit_choices_to=source_language_themes,
+        help_text="Choose the subjects this briefing covers.",
     )
 
     content_panels = Page.content_panels + [
@@ -62,5 +66,10 @@ class BriefingPage(ListingPreviewMixin, BasePage):
 
     parent_page_types = ["briefings.BriefingIndexPage"]
     subpage_types = []
+
+    @cached_property
+    def theme_list(self):
+        """The briefing's themes in the reader's language, read once."""
+        return localize_themes(self.themes.all())
     page_description = "A background paper on one subject, kept up to date by editors."
     listing_card_template = "briefings/previews/listing_card.html"

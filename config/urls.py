@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
@@ -7,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core import signin
+from core.sitemap import Sitemap
 from core.views import health
 from home.views import robots_txt, security_txt
 from search import views as search_views
@@ -15,11 +17,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail's sitemap of live, public pages; each page gives its own addresses (BasePage).
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("health/", health, name="health"),
     path(".well-known/security.txt", security_txt, name="security_txt"),
-    path("search/", search_views.search, name="search"),
 ]
 
 if settings.DEBUG:
@@ -27,7 +28,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [
+# Readers' pages in English at their own addresses, in Spanish under /es/.
+urlpatterns += i18n_patterns(
+    path("search/", search_views.search, name="search"),
     # Wagtail's two sign-in doors, throttled (core/signin.py), under Wagtail's own names and
     # addresses so that its redirects to them still work.
     path(
@@ -37,4 +40,5 @@ urlpatterns += [
     ),
     path("_util/login/", signin.SignInView.as_view(), name="wagtailcore_login"),
     path("", include(wagtail_urls)),
-]
+    prefix_default_language=False,
+)

@@ -17,7 +17,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from core.adapters import wagtail as wagtail_adapter
 from core.caching import cached
@@ -26,8 +26,9 @@ from core.caching import cached
 def find_site(request: HttpRequest) -> Site | None:
     site = wagtail_adapter.find_site(request)
     if site is not None:
-        # Every page is found by routing from the root page's specific form: cache that too.
-        site.root_page.specific  # noqa: B018
+        # Every page is found by routing from the root page's specific form (in the reader's
+        # language: `localized`, core/i18n.py), so the site carries that form.
+        site.root_page = site.root_page.specific
     return site
 
 
@@ -47,3 +48,27 @@ class SiteMiddleware:
                 root_paths = cached("wagtail-site-root-paths", Site.get_site_root_paths)
                 wagtail_adapter.remember_site(request, site, root_paths)
         return self.get_response(request)
+
+
+def site_root(request: HttpRequest) -> Page | None:
+    """The home page of the request's site in the reader's language (the English one until a
+    translation is published), or None when no site answers the request."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    return site.root_page.specific.localized
+
+
+def site_roots(request: HttpRequest) -> list[Page]:
+    """The home page of the request's site in every language it has been published in."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    return cached(
+        f"site-roots:{site.pk}",
+        lambda: list(
+            Page.objects.filter(translation_key=site.root_page.translation_key)
+            .live()
+            .select_related("locale")
+        ),
+    )

@@ -11,12 +11,14 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+from wagtail_localize.fields import SynchronizedField
 
 from core.caching import cached
 from core.caching.middleware import set_canonical_query
+from core.i18n import LocalizedMixin, active_locale_id, hreflang, language_of
 from core.privacy import CachedPrivacyMixin, public
 from core.routing import ChildRoutingMixin
 
@@ -98,34 +100,58 @@ class SiteSettings(BaseSiteSetting):
 
 
 @register_snippet
-class Theme(index.Indexed, models.Model):
-    """A subject shared by news items and briefings, e.g. 'Mining' or 'Human rights'."""
+class Theme(TranslatableMixin, index.Indexed, models.Model):
+    """A subject shared by news items and briefings, e.g. 'Mining' or 'Human rights'.
 
-    name = models.CharField(
-        max_length=80, unique=True, help_text="Shown to readers, e.g. 'Human rights'."
-    )
+    Translated like pages: each language has its own name, and every translation keeps the
+    English slug (synchronised by wagtail-localize), so ?theme=mining-and-oil filters the
+    list in either language."""
+
+    name = models.CharField(max_length=80, help_text="Shown to readers, e.g. 'Human rights'.")
     slug = models.SlugField(
         max_length=80,
-        unique=True,
         help_text="Used in web addresses such as /news/?theme=human-rights. Avoid changing it: "
         "old links stop working.",
     )
 
     panels = [FieldPanel("name"), FieldPanel("slug")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    override_translatable_fields = [SynchronizedField("slug")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["locale", "slug"], name="unique_theme_slug_per_locale"),
+            models.UniqueConstraint(fields=["locale", "name"], name="unique_theme_name_per_locale"),
+        ]
 
     def __str__(self):
         return self.name
 
 
-class BasePage(CachedPrivacyMixin, ChildRoutingMixin, Page):
+def source_language_themes():
+    """Pages carry the themes of the default language (a translation keeps its source's);
+    readers see them in their own language (`localize_themes`)."""
+    return models.Q(locale=Locale.get_default())
+
+
+def localize_themes(themes) -> list[Theme]:
+    """`themes` in the reader's language where a translation exists, sorted by name. (A
+    translated page keeps the themes of the page it was translated from.)"""
+    locale_id = active_locale_id()
+    by_key = cached(
+        "themes-by-translation",
+        lambda: {(theme.translation_key, theme.locale_id): theme for theme in Theme.objects.all()},
+    )
+    localized = {by_key.get((t.translation_key, locale_id), t) for t in themes}
+    return sorted(localized, key=lambda theme: theme.name)
+
+
+class BasePage(LocalizedMixin, CachedPrivacyMixin, ChildRoutingMixin, Page):
     """What every page of the site needs; a new page type inherits it and is right by default.
 
-    - privacy checks and child routing from the fragment cache (core/privacy.py,
-      core/routing.py), with Wagtail's own rules and results;
+    - privacy checks, child routing and `localized` from the fragment cache (core/privacy.py,
+      core/routing.py, core/i18n.py), with Wagtail's own rules and results;
     - sitemap addresses on the host the sitemap was asked for: one site serves one domain,
       so the request's host (checked against ALLOWED_HOSTS) is right even while the Site
       record still says 'localhost'.
@@ -143,6 +169,10 @@ class BasePage(CachedPrivacyMixin, ChildRoutingMixin, Page):
                 parts = urlsplit(url["location"])
                 path = parts.path + (f"?{parts.query}" if parts.query else "")
                 url["location"] = request.build_absolute_uri(path)
+        for url in urls:
+            # For the sitemap's hreflang alternates (core/sitemap.py).
+            url["translation_key"] = self.translation_key
+            url["lang_code"] = hreflang(language_of(self.locale_id))
         return urls
 
 
@@ -193,10 +223,10 @@ class IndexPage(BasePage):
             return []
         return cached(
             f"listing-themes:{self.pk}",
-            lambda: list(
+            lambda: localize_themes(
                 Theme.objects.filter(
                     pk__in=self.get_items().values("themes").filter(themes__isnull=False)
-                ).order_by("name")
+                )
             ),
         )
 
@@ -205,7 +235,9 @@ class IndexPage(BasePage):
         slug = request.GET.get("theme")
         if not slug or not self.theme_filter:
             return None
-        theme = Theme.objects.filter(slug=slug).first()
+        # Any translation will do (they share the slug); the reader's own language first.
+        themes = Theme.objects.filter(slug=slug)
+        theme = themes.filter(locale_id=active_locale_id()).first() or themes.first()
         if theme is None:
             raise Http404("No such theme.")
         return theme
@@ -215,7 +247,7 @@ class IndexPage(BasePage):
         items = self.get_items()
         theme = self.get_theme(request)
         if theme is not None:
-            items = items.filter(themes=theme)
+            items = items.filter(themes__translation_key=theme.translation_key)
         canonical = {"theme": theme.slug} if theme else {}
         context["theme"] = theme
         if self.items_per_page:
@@ -305,10 +337,18 @@ class HomePage(BasePage):
         """The featured briefings that readers may see, in the editor's order."""
 
         def build():
-            ids = [item.page_id for item in self.featured_briefings.all() if item.page_id]
-            pages = public(Page.objects.filter(pk__in=ids).live()).specific()
-            by_id = {page.pk: page for page in pages.defer_streamfields()}
-            return [by_id[pk] for pk in ids if pk in by_id]
+            # Each chosen briefing in this page's language where it has been translated (a
+            # translated home page keeps the choices of the one it was translated from).
+            chosen = [item.page for item in self.featured_briefings.select_related("page")]
+            keys = [page.translation_key for page in chosen if page is not None]
+            pages = public(
+                Page.objects.filter(translation_key__in=keys).live().defer_streamfields()
+            ).specific()
+            by_key = {}
+            for page in pages:
+                if page.locale_id == self.locale_id or page.translation_key not in by_key:
+                    by_key[page.translation_key] = page
+            return [by_key[key] for key in keys if key in by_key]
 
         # A preview shows the editor's unsaved choice; the published page may use the cache.
         if preview or not self.pk:

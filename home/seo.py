@@ -5,12 +5,12 @@ from django.http import HttpRequest
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from wagtail.models import Site
+from core.sites import site_root
 
 
 def organisation(request: HttpRequest, social_links=(), description: str = "") -> dict:
     """The charity, as schema.org describes an organisation."""
-    root = Site.find_for_request(request).root_page
+    root = site_root(request)
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",

@@ -6,7 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 
-from .models.applications import MembershipApplication, MembershipTier
+from .models.applications import MembershipApplication, MembershipTier, tiers_for_reader
 
 STARTED_SALT = "members.join-form.started"
 TRAP_FIELD = "leave_blank"
@@ -83,7 +83,9 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, privacy_url=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tier"].queryset = MembershipTier.objects.all()
+        self.fields["tier"].queryset = MembershipTier.objects.filter(
+            pk__in=[tier.pk for tier in tiers_for_reader()]
+        )
         self.fields["tier"].empty_label = None
         self.fields["country"].initial = "United Kingdom"
         for name in ("full_name", "country", "heard_about"):

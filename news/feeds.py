@@ -6,6 +6,9 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from core.i18n import language_code
+from home.models import localize_themes
+
 FEED_LENGTH = 20
 
 
@@ -27,6 +30,10 @@ class NewsFeed(Feed):
             return f"{site_name}: {self.index.title} about {self.theme.name}"
         return f"{site_name}: {self.index.title}"
 
+    def language(self):
+        # Each language's news index has its own feeds, in the language of its address.
+        return language_code()
+
     # Relative links: the syndication framework makes them absolute with the request's host.
     def link(self):
         url = self.index.get_url(self.request)
@@ -41,7 +48,7 @@ class NewsFeed(Feed):
     def items(self):
         items = self.index.get_items().prefetch_related("themes")
         if self.theme:
-            items = items.filter(themes=self.theme)
+            items = items.filter(themes__translation_key=self.theme.translation_key)
         return items[:FEED_LENGTH]
 
     def item_title(self, item):
@@ -61,7 +68,7 @@ class NewsFeed(Feed):
         return item.last_published_at
 
     def item_categories(self, item):
-        return [theme.name for theme in item.themes.all()]
+        return [theme.name for theme in localize_themes(item.themes.all())]
 
 
 class AtomNewsFeed(NewsFeed):

@@ -10,8 +10,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.i18n import hreflang, language_code
 from home.blocks import BodyStreamBlock
-from home.models import BasePage, IndexPage, Theme
+from home.models import BasePage, IndexPage, Theme, localize_themes, source_language_themes
 from home.previews import ListingPreviewMixin
 from home.seo import organisation
 
@@ -55,6 +56,7 @@ class NewsItemPage(ListingPreviewMixin, BasePage):
     themes = ParentalManyToManyField(
         Theme,
         blank=True,
+        limit_choices_to=source_language_themes,
         help_text="Choose the subjects this item is about; readers can filter news by them.",
     )
 
@@ -83,7 +85,7 @@ class NewsItemPage(ListingPreviewMixin, BasePage):
     @cached_property
     def theme_list(self):
         """The item's themes, read once however often the page mentions them."""
-        return list(self.themes.all())
+        return localize_themes(self.themes.all())
 
     def get_structured_data(self, request, social_links, image=None):
         publisher = organisation(request, social_links)
@@ -100,6 +102,7 @@ class NewsItemPage(ListingPreviewMixin, BasePage):
             "mainEntityOfPage": request.build_absolute_uri(self.get_url(request)),
             "publisher": publisher,
             "author": publisher,
+            "inLanguage": hreflang(language_code()),
         }
         if self.theme_list:
             data["keywords"] = [theme.name for theme in self.theme_list]

@@ -27,7 +27,8 @@ from wagtail.search.utils import normalise_query_string
 
 from core.caching import cached, cached_many
 from core.privacy import public
-from home.models import Theme
+from core.sites import site_roots
+from home.models import Theme, localize_themes, source_language_themes
 
 from .caching import cached_until_expiry
 from .models import QueryOutcome
@@ -50,9 +51,10 @@ DATE_FIELDS = {"news.NewsItemPage": "date"}
 def visible_pages(request):
     """Every page a reader may see on this site: live, public and not past its expiry."""
     pages = public(Page.objects.live())
-    site = Site.find_for_request(request)
-    if site is not None:
-        pages = pages.descendant_of(site.root_page, inclusive=True)
+    roots = site_roots(request)
+    if roots:
+        # The site in every language: readers find pages in either.
+        pages = pages.filter(reduce(operator.or_, (Q(path__startswith=root.path) for root in roots)))
     # An expired page stays live until the publish_scheduled command next runs.
     # (Search backends filter on indexed fields only, so this is a subquery on the primary key;
     # migration 0003 indexes the few pages with an expiry date.)
@@ -63,7 +65,11 @@ def visible_pages(request):
 def with_theme(pages, theme):
     """The pages tagged with `theme`, whatever their type."""
     tagged = [
-        Q(pk__in=relation.related_model.objects.filter(**{relation.field.name: theme}).values("pk"))
+        Q(
+            pk__in=relation.related_model.objects.filter(
+                **{f"{relation.field.name}__translation_key": theme.translation_key}
+            ).values("pk")
+        )
         for relation in Theme._meta.related_objects
         if relation.many_to_many and issubclass(relation.related_model, Page)
     ]
@@ -314,7 +320,7 @@ def log_in_one_statement(text, result_count):
 
 def search(request):
     cleaned = clean_query(request.GET.get("query", ""))
-    themes = cached("themes", lambda: list(Theme.objects.all()))
+    themes = cached("themes", lambda: localize_themes(Theme.objects.filter(source_language_themes())))
     type_key = request.GET.get("type", "")
     type_key = type_key if type_key in TYPES else ""
     theme_slug = request.GET.get("theme", "")

@@ -59,3 +59,26 @@ def news_index(home_page):
 @pytest.fixture
 def briefing_index(home_page):
     return BriefingIndexPageFactory(parent=home_page)
+
+
+def translate(page, locale, **fields):
+    """`page` translated into `locale` and published, with `fields` set on the translation
+    (its parent must have been translated first)."""
+    translation = page.specific.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    translation.refresh_from_db()
+    return translation.specific
+
+
+@pytest.fixture
+def spanish(db):
+    """The Spanish locale (the migrations add it; transactional tests may have emptied it)."""
+    return Locale.objects.get_or_create(language_code="es")[0]
+
+
+@pytest.fixture
+def spanish_home(home_page, spanish):
+    """The home page in Spanish, published."""
+    return translate(home_page, spanish, title="Grupo de Apoyo al Perú", slug="inicio")

@@ -12,6 +12,7 @@ from django.core.cache import caches
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language_from_path
 
 from .version import content_version
 
@@ -58,6 +59,14 @@ def query_items(request: HttpRequest) -> list[tuple[str, str]]:
     return sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
 
 
+def unprefixed(path: str) -> str:
+    """`path` without its language prefix: /es/search/ is /search/."""
+    language = get_language_from_path(path)
+    if language and path.startswith(f"/{language}/"):
+        return path[len(language) + 1 :]
+    return path
+
+
 class PageCacheMiddleware:
     """Anonymous readers' GETs of public pages, served from the "pages" cache.
 
@@ -100,7 +109,7 @@ class PageCacheMiddleware:
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
-            and not request.path.startswith(self.EXCLUDED_PREFIXES)
+            and not unprefixed(request.path).startswith(self.EXCLUDED_PREFIXES)
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
 

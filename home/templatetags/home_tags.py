@@ -4,12 +4,15 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import translate_url
 from django.utils.safestring import mark_safe
 
 from wagtail.models import Page, Site
 
 from core.caching import cached
 from core.caching.middleware import canonical_query
+from core import i18n
+from core.sites import site_root, site_roots
 from home.models import SiteSettings, StandardPage
 
 register = template.Library()
@@ -17,8 +20,7 @@ register = template.Library()
 
 def _site_root(context):
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    return site.root_page if site else None
+    return site_root(request) if request else None
 
 
 def _links(pages, request):
@@ -124,6 +126,18 @@ def _json_ld(data):
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+# Open Graph names a language with its territory; Latin American Spanish is es_LA.
+OG_LOCALES = {"en-gb": "en_GB", "es": "es_LA"}
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context):
+    """The home page in the reader's language."""
+    request = context.get("request")
+    root = site_root(request) if request else None
+    return (root.get_url(request) if root else None) or "/"
+
+
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)
 def page_meta(context):
     """Canonical link, description, Open Graph, Twitter card and JSON-LD for the page."""
@@ -160,9 +174,28 @@ def page_meta(context):
                 ],
             }
         )
+    alternates = []
+    translations = page.live_translations() if page.pk and hasattr(page, "live_translations") else []
+    if len(translations) > 1:
+        alternates = [
+            {
+                "hreflang": i18n.hreflang(t.locale.language_code),
+                "url": request.build_absolute_uri(t.get_url(request)),
+            }
+            for t in translations
+        ]
+        # Readers whose language is neither find the English page.
+        alternates.append({"hreflang": "x-default", "url": alternates[0]["url"]})
+    current = i18n.language_code()
     return {
         "page": page,
         "canonical": canonical,
+        "alternates": alternates,
+        "og_locale": OG_LOCALES.get(current, current),
+        "og_alternate_locales": [
+            OG_LOCALES.get(t.locale.language_code) for t in translations
+            if t.locale.language_code != current and t.locale.language_code in OG_LOCALES
+        ],
         "description": " ".join(description.split()),
         "image": image,
         "site_name": settings.WAGTAIL_SITE_NAME,
@@ -170,3 +203,46 @@ def page_meta(context):
         "twitter_handle": share["twitter_handle"],
         "structured_data": [_json_ld(data) for data in structured if data],
     }
+
+
+@register.filter
+def hreflang(code):
+    """'en-gb' as HTML writes a language: 'en-GB'."""
+    return i18n.hreflang(code)
+
+
+def _is_view_in_every_language(request):
+    """Whether the request is for one of the site's own views (search), which answer at the
+    same address in each language, rather than a page or an error."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name in {"search"}
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """A link to this page in each other language, or, where it has not been translated, to
+    that language's home page, saying so."""
+    request, page = context.get("request"), context.get("page")
+    if request is None:
+        return {}
+    current = i18n.language_code()
+    translations = {}
+    if isinstance(page, Page) and page.pk and hasattr(page, "live_translations"):
+        translations = {
+            p.locale.language_code: p.get_url(request) for p in page.live_translations()
+        }
+    homes = {root.locale.language_code: root.get_url(request) for root in site_roots(request)}
+    links = []
+    for code, name in settings.LANGUAGES:
+        link = {"code": code, "hreflang": i18n.hreflang(code), "name": name}
+        if code == current:
+            link["current"] = True
+        elif code in translations:
+            link["url"] = translations[code]
+        elif not isinstance(page, Page) and _is_view_in_every_language(request):
+            link["url"] = translate_url(request.get_full_path(), code)
+        elif code in homes:
+            link.update(url=homes[code], home=True)
+        if link.get("current") or link.get("url"):
+            links.append(link)
+    return {"links": links if len(links) > 1 else []}

@@ -6,13 +6,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
+from core.i18n import active_locale_id, default_locale_id
 
-class MembershipTier(index.Indexed, models.Model):
-    name = models.CharField(
-        max_length=80, unique=True, help_text="e.g. 'Individual', 'Unwaged or student'."
-    )
+
+class MembershipTier(TranslatableMixin, index.Indexed, models.Model):
+    name = models.CharField(max_length=80, help_text="e.g. 'Individual', 'Unwaged or student'.")
     annual_fee = models.DecimalField(
         "annual fee (£)",
         max_digits=7,
@@ -38,9 +39,12 @@ class MembershipTier(index.Indexed, models.Model):
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["sort_order", "annual_fee", "name"]
         verbose_name = "membership tier"
+        constraints = [
+            models.UniqueConstraint(fields=["locale", "name"], name="unique_tier_name_per_locale")
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.fee_display} a year)"
@@ -49,6 +53,19 @@ class MembershipTier(index.Indexed, models.Model):
     def fee_display(self):
         """'£25' or '£12.50'."""
         return f"£{self.annual_fee:.2f}".removesuffix(".00")
+
+
+def tiers_for_reader() -> list[MembershipTier]:
+    """The tiers in the reader's language: each English tier, or its translation once there is
+    one, in order."""
+    locale_id = active_locale_id()
+    tiers = list(MembershipTier.objects.all())
+    by_key = {(tier.translation_key, tier.locale_id): tier for tier in tiers}
+    return [
+        by_key.get((tier.translation_key, locale_id), tier)
+        for tier in tiers
+        if tier.locale_id == default_locale_id()
+    ]
 
 
 class MembershipApplication(models.Model):

@@ -20,7 +20,7 @@ from home.models import BasePage
 
 from ..forms import ALREADY_APPLIED, ApplicationForm
 from ..notifications import queue_emails
-from .applications import MembershipApplication, MembershipTier
+from .applications import MembershipApplication, tiers_for_reader
 from .site_settings import MembershipSettings
 
 
@@ -50,7 +50,7 @@ class JoinPage(RoutablePageMixin, BasePage):
     page_description = "The membership page: tiers and the application form. Only one is needed."
 
     def get_tiers(self):
-        return MembershipTier.objects.all()
+        return tiers_for_reader()
 
     @path("")
     def application_form(self, request):

@@ -6,10 +6,18 @@ from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
-from wagtail.models import DraftStateMixin, Orderable, PreviewableMixin, RevisionMixin
+from wagtail.models import (
+    TranslatableMixin,
+    DraftStateMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+)
 
 
-class MembershipPitch(PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
+class MembershipPitch(
+    TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel
+):
     """'Why join?': written once, shown wherever editors place it."""
 
     heading = models.CharField(
@@ -47,7 +55,7 @@ class MembershipPitch(PreviewableMixin, DraftStateMixin, RevisionMixin, Clustera
         PageChooserPanel("cta_page"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = "membership pitch"
 
     def __str__(self):
@@ -61,13 +69,16 @@ class MembershipPitch(PreviewableMixin, DraftStateMixin, RevisionMixin, Clustera
         return "members/membership_pitch_preview.html"
 
 
-class MembershipReason(Orderable):
+class MembershipReason(TranslatableMixin, Orderable):
     pitch = ParentalKey(MembershipPitch, on_delete=models.CASCADE, related_name="reasons")
     text = models.CharField(
         max_length=200, help_text="One reason, e.g. 'Support the work of the Peru Support Group'."
     )
 
     panels = [FieldPanel("text")]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        pass
 
     def __str__(self):
         return self.text

@@ -32,8 +32,9 @@ class MembershipSettings(BaseSiteSetting):
         verbose_name = "membership settings"
 
     def privacy_url(self, request):
-        """The privacy notice's address, or None while there is no published one."""
-        page = self.privacy_page
+        """The privacy notice's address in the reader's language (the English notice until it
+        is translated), or None while there is no published one."""
+        page = self.privacy_page.localized if self.privacy_page else None
         if page is None or not page.live:
             return None
         return page.get_url(request)

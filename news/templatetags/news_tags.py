@@ -1,9 +1,8 @@
 from django import template
 
-from wagtail.models import Site
-
 from core.caching import cached
 from core.privacy import public
+from core.sites import site_root
 from news.models import NewsIndexPage, NewsItemPage
 
 register = template.Library()
@@ -13,10 +12,10 @@ register = template.Library()
 def latest_news(context, count=10):
     """The newest live, public news items on the current site."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
+    root = site_root(request) if request else None
     items = public(NewsItemPage.objects.live())
-    if site is not None:
-        items = items.descendant_of(site.root_page)
+    if root is not None:
+        items = items.descendant_of(root)
     return list(items.defer_streamfields().order_by("-date", "-pk")[:count])
 
 
@@ -24,12 +23,12 @@ def latest_news(context, count=10):
 def news_feed_links(context):
     """Feed autodiscovery for every page: the site's news feeds."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
+    root = site_root(request) if request else None
+    if root is None:
         return {}
 
     def links():
-        index = NewsIndexPage.objects.live().public().descendant_of(site.root_page).first()
+        index = NewsIndexPage.objects.live().public().descendant_of(root).first()
         if index is None:
             return {}
         url = index.get_url(request)
@@ -40,7 +39,7 @@ def news_feed_links(context):
             "title": index.title,
         }
 
-    return cached(f"news-feed-links:{site.pk}", links)
+    return cached(f"news-feed-links:{root.pk}", links)
 
 
 @register.simple_tag(takes_context=True)
