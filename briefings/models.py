@@ -71,5 +71,6 @@ class BriefingPage(ListingPreviewMixin, BasePage):
     def theme_list(self):
         """The briefing's themes in the reader's language, read once."""
         return localize_themes(self.themes.all())
+
     page_description = "A background paper on one subject, kept up to date by editors."
     listing_card_template = "briefings/previews/listing_card.html"

@@ -89,12 +89,14 @@ class LocalizedMixin:
             return self
         translation = cached(
             f"translation:{self.translation_key}:{locale_id}",
-            lambda: Page.objects.filter(translation_key=self.translation_key, locale_id=locale_id)
-            .live()
-            .specific()
-            .first()
-            # None is never cached: False stands for "no translation" so that is kept too.
-            or False,
+            lambda: (
+                Page.objects.filter(translation_key=self.translation_key, locale_id=locale_id)
+                .live()
+                .specific()
+                .first()
+                # None is never cached: False stands for "no translation" so that is kept too.
+                or False
+            ),
         )
         return translation or self
 

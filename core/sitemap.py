@@ -39,7 +39,9 @@ class Sitemap(WagtailSitemap):
                 translations[url["translation_key"]].append(url)
         for group in translations.values():
             if len(group) > 1:
-                alternates = [{"lang_code": u["lang_code"], "location": u["location"]} for u in group]
+                alternates = [
+                    {"lang_code": u["lang_code"], "location": u["location"]} for u in group
+                ]
                 for url in group:
                     url["alternates"] = alternates
         return urls

@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+
 from wagtail_localize.fields import SynchronizedField
 
 from core.caching import cached

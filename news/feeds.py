@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds of the latest news, optionally for one theme."""
+"""RSS 2.0 and Atom feeds of the latest news, optionally for one theme: one pair for each
+language's news list, in the language of its address (Django's feeds take the active one)."""
 
 import datetime
 
@@ -6,7 +7,6 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from core.i18n import language_code
 from home.models import localize_themes
 
 FEED_LENGTH = 20
@@ -29,10 +29,6 @@ class NewsFeed(Feed):
         if self.theme:
             return f"{site_name}: {self.index.title} about {self.theme.name}"
         return f"{site_name}: {self.index.title}"
-
-    def language(self):
-        # Each language's news index has its own feeds, in the language of its address.
-        return language_code()
 
     # Relative links: the syndication framework makes them absolute with the request's host.
     def link(self):

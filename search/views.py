@@ -54,7 +54,9 @@ def visible_pages(request):
     roots = site_roots(request)
     if roots:
         # The site in every language: readers find pages in either.
-        pages = pages.filter(reduce(operator.or_, (Q(path__startswith=root.path) for root in roots)))
+        pages = pages.filter(
+            reduce(operator.or_, (Q(path__startswith=root.path) for root in roots))
+        )
     # An expired page stays live until the publish_scheduled command next runs.
     # (Search backends filter on indexed fields only, so this is a subquery on the primary key;
     # migration 0003 indexes the few pages with an expiry date.)
@@ -320,7 +322,9 @@ def log_in_one_statement(text, result_count):
 
 def search(request):
     cleaned = clean_query(request.GET.get("query", ""))
-    themes = cached("themes", lambda: localize_themes(Theme.objects.filter(source_language_themes())))
+    themes = cached(
+        "themes", lambda: localize_themes(Theme.objects.filter(source_language_themes()))
+    )
     type_key = request.GET.get("type", "")
     type_key = type_key if type_key in TYPES else ""
     theme_slug = request.GET.get("theme", "")

@@ -9,9 +9,9 @@ from django.utils.safestring import mark_safe
 
 from wagtail.models import Page, Site
 
+from core import i18n
 from core.caching import cached
 from core.caching.middleware import canonical_query
-from core import i18n
 from core.sites import site_root, site_roots
 from home.models import SiteSettings, StandardPage
 
@@ -175,7 +175,9 @@ def page_meta(context):
             }
         )
     alternates = []
-    translations = page.live_translations() if page.pk and hasattr(page, "live_translations") else []
+    translations = (
+        page.live_translations() if page.pk and hasattr(page, "live_translations") else []
+    )
     if len(translations) > 1:
         alternates = [
             {
@@ -193,7 +195,8 @@ def page_meta(context):
         "alternates": alternates,
         "og_locale": OG_LOCALES.get(current, current),
         "og_alternate_locales": [
-            OG_LOCALES.get(t.locale.language_code) for t in translations
+            OG_LOCALES.get(t.locale.language_code)
+            for t in translations
             if t.locale.language_code != current and t.locale.language_code in OG_LOCALES
         ],
         "description": " ".join(description.split()),

@@ -7,11 +7,11 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
 from wagtail.models import (
-    TranslatableMixin,
     DraftStateMixin,
     Orderable,
     PreviewableMixin,
     RevisionMixin,
+    TranslatableMixin,
 )
 
 
