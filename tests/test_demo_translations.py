@@ -239,7 +239,12 @@ def test_spanish_pages_render(english, spanish):
     for page in pages:
         response = page.make_preview_request()
         assert response.status_code == 200, page.title
-        html = response.content.decode()
-        assert page.title in html.replace("&#x27;", "'"), page.title
+        html = response.content.decode().replace("&#x27;", "'")
+        assert page.title in html, page.title
+        if isinstance(page, NewsItemPage | BriefingPage):
+            assert page.summary in html
+            assert page.get_translation(english.locale).title not in html
     home = HomePage.objects.get(locale=spanish).make_preview_request().content.decode()
     assert es.AIMS_HEADING in home and "Panorama histórico" in home
+    assert "Historical Overview" not in home and en.WHY_JOIN_HEADING not in home
+    assert (es.WHY_JOIN_HEADING in home) == SNIPPETS_TRANSLATABLE
