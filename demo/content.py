@@ -24,6 +24,10 @@ AIMS = (
     "that aim to reduce poverty and inequality within the context of sustainable development."
 )
 
+# The news list: its title and the sentence above the items.
+NEWS_INDEX_TITLE = "News"
+NEWS_INDEX_INTRO = "News from Peru: human rights, social inclusion and sustainable development."
+
 # (title, date, summary, theme slugs), newest first as on the seed page.
 NEWS = [
     (
@@ -116,6 +120,9 @@ NEWS = [
 # The date the seed page was captured: the last time these texts are known to have been checked.
 BRIEFINGS_REVIEWED = datetime.date(2016, 11, 27)
 
+BRIEFINGS_INDEX_TITLE = "Briefings"
+BRIEFINGS_INDEX_INTRO = "Background to the issues the Peru Support Group follows."
+
 BRIEFINGS = [
     (
         "Historical Overview",
@@ -149,6 +156,7 @@ MEMBERSHIP_TIERS = [
     ("Organisation", "50.00", "For NGOs, trade unions, faith groups and other organisations.", 3),
 ]
 
+JOIN_TITLE = "Join us"
 JOIN_INTRO = (
     "<p>Membership of the Peru Support Group is open to everyone who shares its aims: to "
     "promote social inclusion, sustainable development and the observance of human rights in "

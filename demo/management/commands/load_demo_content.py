@@ -56,9 +56,9 @@ class Command(BaseCommand):
             home,
             apps.get_model("news", "NewsIndexPage"),
             slug="news",
-            title="News",
+            title=demo.NEWS_INDEX_TITLE,
             show_in_menus=True,
-            intro="News from Peru: human rights, social inclusion and sustainable development.",
+            intro=demo.NEWS_INDEX_INTRO,
         )
         # Oldest first, as they were published, so same-day items keep the seed order.
         for title, date, summary, theme_slugs in reversed(demo.NEWS):
@@ -75,9 +75,9 @@ class Command(BaseCommand):
             home,
             apps.get_model("briefings", "BriefingIndexPage"),
             slug="briefings",
-            title="Briefings",
+            title=demo.BRIEFINGS_INDEX_TITLE,
             show_in_menus=True,
-            intro="Background to the issues the Peru Support Group follows.",
+            intro=demo.BRIEFINGS_INDEX_INTRO,
         )
         briefings = [
             self.child(
@@ -107,7 +107,7 @@ class Command(BaseCommand):
             home,
             apps.get_model("members", "JoinPage"),
             slug="join",
-            title="Join us",
+            title=demo.JOIN_TITLE,
             show_in_menus=True,
             intro=demo.JOIN_INTRO,
             thank_you_text=demo.JOIN_THANKS,
