@@ -19,14 +19,14 @@ and snippets once the Spanish locale exists.
 
 import datetime
 
-# English theme slug: (name, slug).
+# English theme slug: Spanish name (the slug stays the English one in both languages).
 THEMES = {
-    "human-rights": ("Derechos humanos", "derechos-humanos"),
-    "indigenous-peoples": ("Pueblos indígenas", "pueblos-indigenas"),
-    "environment": ("Medio ambiente", "medio-ambiente"),
-    "mining-and-oil": ("Minería y petróleo", "mineria-y-petroleo"),
-    "politics": ("Política", "politica"),
-    "economy": ("Economía", "economia"),
+    "human-rights": "Derechos humanos",
+    "indigenous-peoples": "Pueblos indígenas",
+    "environment": "Medio ambiente",
+    "mining-and-oil": "Minería y petróleo",
+    "politics": "Política",
+    "economy": "Economía",
 }
 
 AIMS_HEADING = "Objetivos del PSG"

@@ -1,20 +1,17 @@
 """The Spanish demo content (demo/content_es.py) as translations of the English demo pages and
 snippets that `load_demo_content` made.
 
-Not yet called by `load_demo_content`: it needs Wagtail's internationalisation switched on
-(WAGTAIL_I18N_ENABLED, "es" in WAGTAIL_CONTENT_LANGUAGES) and the Spanish Locale. Then
-`translate_demo_content(Locale.objects.get(language_code="es"))` makes each missing translation
-with Wagtail's own `copy_for_translation` (so it shares the English one's translation key), sets
-the Spanish text and publishes it.
+`load_demo_content` calls `translate_demo_content(Locale.objects.get(language_code="es"))`,
+which makes each missing translation with Wagtail's own `copy_for_translation` (so it shares
+the English one's translation key), sets the Spanish text and publishes it.
 
 Safe to run again, in the way `load_demo_content` is: a translation that exists is never
 changed, so an editor's work on it is kept. Only what is still the demo's English is
 translated: a page or snippet an editor has rewritten is left for the editors to translate, and
 a page whose parent has no Spanish version cannot have one either.
 
-Snippets (themes, membership tiers, the "Why join?" pitch) are translated only once their
-models are translatable (TranslatableMixin). Until then the Spanish pages keep the English
-themes, and the Spanish home page shows no membership pitch rather than the English one.
+Snippets (themes, membership tiers, the "Why join?" pitch) are translated too. The Spanish
+pages keep their English themes, which readers see under their Spanish names.
 """
 
 import uuid
@@ -23,7 +20,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils.text import slugify
 
-from wagtail.models import Site, TranslatableMixin
+from wagtail.models import Site
 
 from demo import content as en
 from demo import content_es as es
@@ -33,10 +30,6 @@ from home.models import HomePage, HomePageFeaturedBriefing, StandardPage, Theme
 def translate_demo_content(locale):
     """Translate the English demo content into `locale`; the number of objects made."""
     return DemoTranslation(locale).run()
-
-
-def translatable(model):
-    return issubclass(model, TranslatableMixin)
 
 
 def paragraphs(html_paragraphs):
@@ -117,10 +110,9 @@ class DemoTranslation:
         return page
 
     def translated_themes(self, page):
-        """The Spanish themes of a page's English ones; the English ones if themes are shared."""
-        if not self.themes:
-            return None
-        return [self.themes[theme.pk] for theme in page.themes.all() if theme.pk in self.themes]
+        """None: a translated page keeps its source's (English) themes, which readers see in
+        their own language (home.models.localize_themes)."""
+        return None
 
     def translated_parent(self, parent):
         return parent.get_translation_or_none(self.locale) if parent is not None else None
@@ -248,15 +240,14 @@ class DemoTranslation:
 
     def translate_themes(self):
         """English theme pk: its Spanish theme; empty while themes are not translatable."""
-        if not translatable(Theme):
-            return {}
         themes = {}
         for name, slug in en.THEMES:
-            name_es, slug_es = es.THEMES[slug]
+            name_es = es.THEMES[slug]
             theme = Theme.objects.filter(locale=self.source_locale, slug=slug).first()
             if not self.is_demo(theme, name=name):
                 continue
-            theme_es, new = self.translate_snippet(theme, name=name_es, slug=slug_es)
+            # The slug stays the English one in every language (the theme filter's ?theme=).
+            theme_es, new = self.translate_snippet(theme, name=name_es)
             if new:
                 theme_es.save()
             themes[theme.pk] = theme_es
@@ -264,8 +255,6 @@ class DemoTranslation:
 
     def translate_membership_tiers(self):
         tier_model = apps.get_model("members", "MembershipTier")
-        if not translatable(tier_model):
-            return
         for name, _, description, _ in en.MEMBERSHIP_TIERS:
             tier = tier_model.objects.filter(locale=self.source_locale, name=name).first()
             if not self.is_demo(tier, description=description):
@@ -278,8 +267,6 @@ class DemoTranslation:
     def translate_membership_pitch(self, join_page):
         """The Spanish 'Why join?' pitch, its button to the Spanish join page; published."""
         pitch_model = apps.get_model("members", "MembershipPitch")
-        if not translatable(pitch_model):
-            return None
         pitch = pitch_model.objects.filter(
             locale=self.source_locale, heading=en.WHY_JOIN_HEADING
         ).first()

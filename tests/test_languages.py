@@ -29,12 +29,12 @@ def switcher(response):
     html = response.content.decode()
     nav = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S)
     assert nav, "no language switcher on the page"
-    return dict(
-        (name, href)
+    return {
+        name: href
         for href, name in re.findall(
             r'<a href="([^"]+)" hreflang="[^"]+">([^<]+)</a>', nav.group(0)
         )
-    )
+    }
 
 
 def alternates(response):

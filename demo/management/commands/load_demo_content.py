@@ -1,5 +1,6 @@
-"""Build the site's page tree and the charity's content. Safe to run again: it only adds
-what is missing and never changes a page that already exists."""
+"""Build the site's page tree and the charity's content, in English and, as translations of
+it, in Spanish (demo/translations.py). Safe to run again: it only adds what is missing and
+never changes a page that already exists."""
 
 import io
 import uuid
@@ -15,12 +16,13 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
 from demo import content as demo
+from demo.translations import translate_demo_content
 from home.models import HomePage, HomePageFeaturedBriefing, SiteSettings, StandardPage, Theme
 
 DEMO_ADMIN_USERNAME = "admin"
@@ -45,6 +47,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not create the demo accounts 'admin', 'writer', 'editor' and 'secretary' "
             "(they are only ever created with DEBUG on).",
+        )
+        parser.add_argument(
+            "--english-only",
+            action="store_true",
+            help="Do not add the Spanish translations of the demo content.",
         )
 
     @transaction.atomic
@@ -118,6 +125,9 @@ class Command(BaseCommand):
         self.site(home)
         self.membership_settings(home, privacy_page=standard_pages["privacy"])
         self.share_image(home)
+        spanish = Locale.objects.filter(language_code="es").first()
+        if spanish is not None and not options["english_only"]:
+            self.created += translate_demo_content(spanish)
         call_command("setup_roles", verbosity=0)
         self.demo_admin(options["no_admin"])
         self.demo_role_users(options["no_admin"])
@@ -127,7 +137,7 @@ class Command(BaseCommand):
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         if site and isinstance(site.root_page.specific, HomePage):
             return site.root_page.specific
-        home = HomePage.objects.first()
+        home = HomePage.objects.filter(locale=Locale.get_default()).first()
         if home is None:
             home = Page.get_first_root_node().add_child(
                 instance=HomePage(title=settings.WAGTAIL_SITE_NAME, slug="home")
@@ -138,7 +148,9 @@ class Command(BaseCommand):
     def themes(self):
         themes = {}
         for name, slug in demo.THEMES:
-            themes[slug], created = Theme.objects.get_or_create(slug=slug, defaults={"name": name})
+            themes[slug], created = Theme.objects.get_or_create(
+                slug=slug, locale=Locale.get_default(), defaults={"name": name}
+            )
             self.created += created
         return themes
 
@@ -161,6 +173,7 @@ class Command(BaseCommand):
         for name, fee, description, order in demo.MEMBERSHIP_TIERS:
             _, created = tier_model.objects.get_or_create(
                 name=name,
+                locale=Locale.get_default(),
                 defaults={"annual_fee": fee, "description": description, "sort_order": order},
             )
             self.created += created
