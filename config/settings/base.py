@@ -119,6 +119,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The site's own words (templates, forms, emails, feeds) come in these languages: English as
+# written in the code, Spanish from the catalogue locale/es/LC_MESSAGES/django.po.
+LANGUAGES = [("en-gb", "English"), ("es", "Español")]
+# The catalogues are kept as .po files in the repository; `manage.py compile_catalogues` builds
+# the .mo files Django reads (make run and every test target do it first).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
