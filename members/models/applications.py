@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -43,7 +44,9 @@ class MembershipTier(index.Indexed, models.Model):
         verbose_name = "membership tier"
 
     def __str__(self):
-        return f"{self.name} ({self.fee_display} a year)"
+        # The join form's choices and the applicant's email show it, in the reader's language.
+        fee = gettext("%(fee)s a year") % {"fee": self.fee_display}
+        return f"{self.name} ({fee})"
 
     @property
     def fee_display(self):

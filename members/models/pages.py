@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_noop
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -26,6 +27,9 @@ from .site_settings import MembershipSettings
 
 def join_limit():
     return Limit(scope="join-form", events=settings.MEMBERSHIP_JOIN_POSTS_PER_HOUR, seconds=3600)
+
+# JoinPage's name as readers see it in search results (BasePage.get_verbose_name).
+gettext_noop("join page")
 
 
 class JoinPage(RoutablePageMixin, BasePage):
