@@ -1,13 +1,22 @@
 """Membership tiers, the applications people send, and the emails each application needs."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, get_supported_language_variant, gettext
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+
+def active_language() -> str:
+    """The language being used (the request's, in a view) as one of LANGUAGES' codes."""
+    try:
+        return get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 class MembershipTier(index.Indexed, models.Model):
@@ -91,6 +100,13 @@ class MembershipApplication(models.Model):
         max_length=10,
         choices=SpamReason.choices,
         blank=True,
+    )
+    language = models.CharField(
+        max_length=15,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language the applicant was reading the site in: the emails to them are "
+        "written in it.",
     )
     created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

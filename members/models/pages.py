@@ -21,7 +21,7 @@ from home.models import BasePage
 
 from ..forms import ALREADY_APPLIED, ApplicationForm
 from ..notifications import queue_emails
-from .applications import MembershipApplication, MembershipTier
+from .applications import MembershipApplication, MembershipTier, active_language
 from .site_settings import MembershipSettings
 
 
@@ -93,6 +93,8 @@ class JoinPage(RoutablePageMixin, BasePage):
         reason = form.spam_reason()
         with transaction.atomic():
             application = form.save(commit=False)
+            # The emails to the applicant are written in it (members/notifications.py).
+            application.language = active_language()
             if reason:
                 # Kept for a person to judge, and never emailed on.
                 application.status = MembershipApplication.Status.SUSPECTED
