@@ -28,6 +28,14 @@ _PLACEHOLDER = re.compile(
 )
 
 
+# A line of a .po file that is not a comment: a keyword and a quoted string, or a quoted string
+# continuing the one before. polib reads some malformed lines without complaint (an unquoted or
+# unterminated string), mangling the text, so every line is checked first.
+_PO_LINE = re.compile(
+    r'(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])[ \t]+)?"(?:[^"\\]|\\.)*"[ \t]*'
+)
+
+
 class CatalogueError(Exception):
     """A catalogue that must not be compiled; the message says where and why."""
 
@@ -53,8 +61,12 @@ def is_stale(po: Path) -> bool:
 def load(po: Path) -> polib.POFile:
     """The catalogue, parsed and checked; CatalogueError if it could break a page."""
     try:
-        catalogue = polib.pofile(str(po), check_for_duplicates=True)
-    except (OSError, ValueError) as exc:
+        text = po.read_text(encoding="utf-8")
+        problems = list(_syntax_problems(text))
+        if problems:
+            raise CatalogueError(f"{po}:\n" + "\n".join(f"  {problem}" for problem in problems))
+        catalogue = polib.pofile(text, check_for_duplicates=True)
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         raise CatalogueError(f"{po}: {exc}") from exc
     problems = list(_placeholder_problems(catalogue))
     if problems:
@@ -98,14 +110,19 @@ def placeholders(text: str) -> set[str]:
     return found
 
 
+def _syntax_problems(text: str) -> Iterator[str]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
+            yield f"line {number}: syntax error: {stripped[:60]}"
+
+
 def _placeholder_problems(catalogue: polib.POFile) -> Iterator[str]:
     for entry in catalogue:
         if entry.obsolete or entry.fuzzy or "python-format" not in entry.flags:
             continue
         source = placeholders(entry.msgid) | placeholders(entry.msgid_plural or "")
-        translations = (
-            list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
-        )
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         for translation in translations:
             if not translation:
                 continue

@@ -34,7 +34,9 @@ class Command(BaseCommand):
                     + (" …" if len(left) > 5 else "")
                 )
             if verbosity > 0:
-                self.stdout.write(f"Compiled {po} ({len(catalogue.translated_entries())} messages).")
+                self.stdout.write(
+                    f"Compiled {po} ({len(catalogue.translated_entries())} messages)."
+                )
         if failures:
             raise CommandError(
                 "These catalogues are broken and were not compiled:\n" + "\n".join(failures)
