@@ -25,6 +25,7 @@ class BriefingIndexPage(IndexPage):
     # In the order editors arrange them in the page tree.
     listing_order = ("path",)
 
+
 # BriefingPage's name as readers see it in search results (BasePage.get_verbose_name).
 gettext_noop("briefing page")
 

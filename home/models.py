@@ -249,6 +249,7 @@ class IndexPage(BasePage):
         set_canonical_query(request, canonical)
         return context
 
+
 # HomePage's name as readers see it in search results (BasePage.get_verbose_name).
 gettext_noop("home page")
 
@@ -342,6 +343,7 @@ class HomePageFeaturedBriefing(Orderable):
 
     def __str__(self):
         return f"{self.home_page} → {self.page}"
+
 
 # StandardPage's name as readers see it in search results (BasePage.get_verbose_name).
 gettext_noop("standard page")

@@ -42,7 +42,9 @@ def main_nav(context):
     )
     current = context.get("page")
     for link in links:
-        link["label"] = pgettext("the home page", "Home") if link["pk"] == root.pk else link["title"]
+        link["label"] = (
+            pgettext("the home page", "Home") if link["pk"] == root.pk else link["title"]
+        )
         link["state"] = None
         if isinstance(current, Page):
             if current.pk == link["pk"]:

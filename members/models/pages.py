@@ -28,6 +28,7 @@ from .site_settings import MembershipSettings
 def join_limit():
     return Limit(scope="join-form", events=settings.MEMBERSHIP_JOIN_POSTS_PER_HOUR, seconds=3600)
 
+
 # JoinPage's name as readers see it in search results (BasePage.get_verbose_name).
 gettext_noop("join page")
 
