@@ -181,6 +181,8 @@ class LockoutLoginForm(LoginForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
+        # Wagtail's form leaves the label to Django's default, the field's name: untranslated.
+        self.fields["password"].label = _("Password")
         # Password managers fill the right fields.
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"

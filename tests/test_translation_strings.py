@@ -309,6 +309,21 @@ class TestOtherWords:
             assert signin.wait_text(60) == "1 minute"
             assert signin.wait_text(900) == "15 minutes"
 
+    def test_the_sign_in_page(self, db):
+        def sign_in_page():
+            request = RequestFactory().get("/_util/login/")
+            request.user = AnonymousUser()
+            request.session = {}
+            return signin.SignInView.as_view()(request).render().content.decode()
+
+        with translation.override("es"):
+            html = sign_in_page()
+        assert "Inicie sesión con su nombre de usuario y su contraseña." in html
+        assert ">Contraseña</label>" in html
+        with translation.override("en-gb"):
+            html = sign_in_page()
+        assert ">Password</label>" in html
+
     def test_the_error_page_that_needs_no_database(self):
         with translation.override("es"):
             html = render_to_string("500.html")
