@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test test-fast test-next test-layers-off lint format check install install-dev chromium services \
-	test-sqlite test-postgres bench clean backup restore
+	test-sqlite test-postgres bench clean backup restore catalogues
 
 $(BIN)/python:
 	@python=$$(PYTHON="$(PYTHON)" .ci/find-python $(SUPPORTED_PYTHON)) || exit 1; \
@@ -41,11 +41,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The translation catalogues Django reads (.mo), built from the .po files in locale/ whenever
+# one is newer; they are not committed. The command refuses a broken catalogue.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+$(CATALOGUES): %.mo: %.po | $(VENV)/.installed
+	$(BIN)/python manage.py compile_catalogues
+catalogues: $(CATALOGUES)
+
 # Beside the server, the scheduled jobs run as cron runs them in production (docs/deploy.md):
 # publish_scheduled and send_membership_emails every minute, so scheduled pages go live and
 # expire on time and applicants get their emails; the daily ones once an hour. They stop with
 # the server.
-run: install
+run: install catalogues
 	@echo "Serving with $$($(BIN)/python --version) from $(VENV)"
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_content
@@ -88,23 +95,23 @@ check: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
-test-sqlite: install-dev chromium services
+test-sqlite: install-dev catalogues chromium services
 	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install-dev chromium services
+test-postgres: install-dev catalogues chromium services
 	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 # The suite again with every caching layer and shortcut off (core/caching/, core/adapters/):
 # the site must be right without them, and falls back to Wagtail's own behaviour.
 LAYERS_OFF := PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE=false ROUTING_SHORTCUTS=false \
 	PRIVACY_SHORTCUTS=false SEARCH_ONE_PASS_RANKING=false
-test-layers-off: install-dev chromium services
+test-layers-off: install-dev catalogues chromium services
 	$(LAYERS_OFF) DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
 
 test: check lint test-sqlite test-postgres test-layers-off
 
 # The quick loop while working: SQLite, no browser, nothing marked slow.
-test-fast: install-dev services
+test-fast: install-dev catalogues services
 	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 # The suite (SQLite, no browser) against the newest Wagtail and Django releases, in .venv-next
@@ -120,6 +127,7 @@ test-next: services | $(NEXT_BIN)/python
 	  print(*(re.sub(r"^(wagtail|Django)[<>=!~ ;].*", r"\1", d) for d in p["dependencies"] + p["optional-dependencies"]["dev"]), sep="\n")' \
 	  > $(NEXT_VENV)/requirements.txt
 	$(NEXT_BIN)/pip install -q --upgrade -r $(NEXT_VENV)/requirements.txt
+	$(NEXT_BIN)/python manage.py compile_catalogues
 	@$(NEXT_BIN)/python -c 'import django, wagtail; print(f"Testing with Wagtail {wagtail.__version__} and Django {django.__version__}")'
 	DATABASE_URL=sqlite:///$(CURDIR)/.test-next-db.sqlite3 $(NEXT_BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
@@ -136,4 +144,4 @@ restore: install
 	$(BIN)/python manage.py restore "$(FILE)"
 
 clean:
-	rm -rf $(VENV) $(NEXT_VENV) staticfiles .test-db.sqlite3 .test-next-db.sqlite3
+	rm -rf $(VENV) $(NEXT_VENV) staticfiles .test-db.sqlite3 .test-next-db.sqlite3 $(CATALOGUES)

@@ -1,6 +1,7 @@
 from django import forms
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_noop
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -12,6 +13,9 @@ from home.blocks import BodyStreamBlock
 from home.models import BasePage, IndexPage, Theme, localize_themes, source_language_themes
 from home.previews import ListingPreviewMixin
 
+# BriefingIndexPage's name as readers see it in search results (BasePage.get_verbose_name).
+gettext_noop("briefing index page")
+
 
 class BriefingIndexPage(IndexPage):
     parent_page_types = ["home.HomePage"]
@@ -21,6 +25,10 @@ class BriefingIndexPage(IndexPage):
 
     # In the order editors arrange them in the page tree.
     listing_order = ("path",)
+
+
+# BriefingPage's name as readers see it in search results (BasePage.get_verbose_name).
+gettext_noop("briefing page")
 
 
 class BriefingPage(ListingPreviewMixin, BasePage):

@@ -47,6 +47,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wagtail import views as wagtail_views
 from wagtail.admin.forms.auth import LoginForm
@@ -97,7 +99,7 @@ def known_address_seconds() -> int:
 
 def wait_text(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return ngettext("%(minutes)d minute", "%(minutes)d minutes", minutes) % {"minutes": minutes}
 
 
 @dataclass(frozen=True)
@@ -165,12 +167,12 @@ class LockoutLoginForm(LoginForm):
     """Wagtail's sign-in form, for the admin and the site alike, with the throttle in front of
     the password check."""
 
-    paused_message = (
+    paused_message = _(
         "Too many failed sign-in attempts. For your security, signing in from your "
         "connection is paused for %(wait)s. Please wait and try again. If you have forgotten "
         "your password, reset it (‘Forgotten password?’) or ask another administrator."
     )
-    under_attack_message = (
+    under_attack_message = _(
         "Too many failed sign-in attempts have been made to this account from elsewhere, so "
         "for its protection it accepts sign-ins only from connections it has been used from "
         "before. Please try again in %(wait)s, from a network where you have signed in "
@@ -179,6 +181,8 @@ class LockoutLoginForm(LoginForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
+        # Wagtail's form leaves the label to Django's default, the field's name: untranslated.
+        self.fields["password"].label = _("Password")
         # Password managers fill the right fields.
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
@@ -238,12 +242,12 @@ class PausedPasswordForm(PasswordViewRestrictionForm):
         raise ValidationError(self.paused_message, code="paused")
 
 
-PAGE_PASSWORD_PAUSED = (
+PAGE_PASSWORD_PAUSED = _(
     "Too many wrong passwords have been tried. For security, this form is paused for "
     "%(wait)s: please wait and try again. If you are not sure of the password, ask whoever "
     "gave it to you."
 )
-PAGE_PASSWORD_UNDER_ATTACK = (
+PAGE_PASSWORD_UNDER_ATTACK = _(
     "This page’s password has been tried too many times from elsewhere, so for now it is "
     "accepted only from connections that have used it before. Please try again in "
     "%(wait)s, or ask whoever gave you the password."

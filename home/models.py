@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -163,6 +165,13 @@ class BasePage(LocalizedMixin, CachedPrivacyMixin, ChildRoutingMixin, Page):
     class Meta:
         abstract = True
 
+    @classmethod
+    def get_verbose_name(cls):
+        """The page type's name ("News item"), which search results show readers too: in the
+        active language, where the catalogue has it. Each page type marks its name for the
+        catalogue with gettext_noop beside the class (Meta.verbose_name stays the editors')."""
+        return capfirst(gettext(str(cls._meta.verbose_name)))
+
     def get_sitemap_urls(self, request=None):
         urls = super().get_sitemap_urls(request)
         if request is not None:
@@ -274,6 +283,10 @@ class IndexPage(BasePage):
         return context
 
 
+# HomePage's name as readers see it in search results (BasePage.get_verbose_name).
+gettext_noop("home page")
+
+
 class HomePage(BasePage):
     aims_heading = models.CharField(
         max_length=100,
@@ -371,6 +384,10 @@ class HomePageFeaturedBriefing(Orderable):
 
     def __str__(self):
         return f"{self.home_page} → {self.page}"
+
+
+# StandardPage's name as readers see it in search results (BasePage.get_verbose_name).
+gettext_noop("standard page")
 
 
 class StandardPage(BasePage):

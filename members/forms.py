@@ -4,14 +4,16 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from .models.applications import MembershipApplication, MembershipTier, tiers_for_reader
 
 STARTED_SALT = "members.join-form.started"
 TRAP_FIELD = "leave_blank"
 ALREADY_APPLIED = "already_applied"
-ALREADY_APPLIED_MESSAGE = (
+ALREADY_APPLIED_MESSAGE = _(
     "We already have your application and will be in touch soon. There is no need to apply again."
 )
 SpamReason = MembershipApplication.SpamReason
@@ -24,12 +26,12 @@ def started_token(at=None):
 
 def no_control_characters(value):
     if any(ord(char) < 32 for char in value):
-        raise ValidationError("Please use ordinary letters and punctuation only (one line).")
+        raise ValidationError(_("Please use ordinary letters and punctuation only (one line)."))
 
 
 def no_control_characters_but_line_breaks(value):
     if any(ord(char) < 32 and char not in "\r\n\t" for char in value):
-        raise ValidationError("Please use ordinary letters and punctuation only.")
+        raise ValidationError(_("Please use ordinary letters and punctuation only."))
 
 
 class ApplicationForm(forms.ModelForm):
@@ -38,7 +40,7 @@ class ApplicationForm(forms.ModelForm):
     # ones that browsers' autofill and password managers pass over.
     leave_blank = forms.CharField(
         required=False,
-        label="Leave this empty",
+        label=_("Leave this empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -47,21 +49,23 @@ class ApplicationForm(forms.ModelForm):
         model = MembershipApplication
         fields = MembershipApplication.APPLICANT_FIELDS
         labels = {
-            "full_name": "Full name",
-            "email": "Email address",
-            "address": "Postal address (optional)",
-            "country": "Country",
-            "tier": "Membership type",
-            "heard_about": "How did you hear about us? (optional)",
-            "gift_aid": "Gift Aid (UK taxpayers only)",
+            "full_name": _("Full name"),
+            "email": _("Email address"),
+            "address": _("Postal address (optional)"),
+            "country": _("Country"),
+            "tier": _("Membership type"),
+            "heard_about": _("How did you hear about us? (optional)"),
+            "gift_aid": _("Gift Aid (UK taxpayers only)"),
         }
         help_texts = {
-            "email": "We will send a confirmation here.",
-            "address": "Only if you would like to receive mailings by post.",
-            "gift_aid": "I am a UK taxpayer and want the Peru Support Group to treat my "
-            "membership fees as Gift Aid donations. I understand that if I pay less Income Tax "
-            "or Capital Gains Tax than the Gift Aid claimed, it is my responsibility to pay "
-            "the difference.",
+            "email": _("We will send a confirmation here."),
+            "address": _("Only if you would like to receive mailings by post."),
+            "gift_aid": _(
+                "I am a UK taxpayer and want the Peru Support Group to treat my membership fees "
+                "as Gift Aid donations. I understand that if I pay less Income Tax or Capital "
+                "Gains Tax than the Gift Aid claimed, it is my responsibility to pay the "
+                "difference."
+            ),
         }
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -72,13 +76,13 @@ class ApplicationForm(forms.ModelForm):
             "heard_about": forms.TextInput(attrs={"autocomplete": "off"}),
         }
         error_messages = {
-            "full_name": {"required": "Enter your full name."},
+            "full_name": {"required": _("Enter your full name.")},
             "email": {
-                "required": "Enter your email address.",
-                "invalid": "Enter an email address like name@example.org.",
+                "required": _("Enter your email address."),
+                "invalid": _("Enter an email address like name@example.org."),
             },
-            "country": {"required": "Enter the country you live in."},
-            "tier": {"required": "Choose a membership type."},
+            "country": {"required": _("Enter the country you live in.")},
+            "tier": {"required": _("Choose a membership type.")},
         }
 
     def __init__(self, *args, privacy_url=None, **kwargs):
@@ -87,19 +91,24 @@ class ApplicationForm(forms.ModelForm):
             pk__in=[tier.pk for tier in tiers_for_reader()]
         )
         self.fields["tier"].empty_label = None
-        self.fields["country"].initial = "United Kingdom"
+        self.fields["country"].initial = gettext("United Kingdom")
         for name in ("full_name", "country", "heard_about"):
             self.fields[name].validators.append(no_control_characters)
         self.fields["address"].validators.append(no_control_characters_but_line_breaks)
         consent = self.fields["consent"]
         consent.required = True
-        consent.error_messages["required"] = (
+        consent.error_messages["required"] = _(
             "Please agree to us holding your details, or we cannot process your membership."
         )
-        policy = f'<a href="{privacy_url}">privacy notice</a>' if privacy_url else "privacy notice"
-        consent.label = mark_safe(
-            "I agree to the Peru Support Group holding my details to manage my membership, "
-            f"as described in its {policy}."
+        policy = pgettext("the link to the privacy notice", "privacy notice")
+        if privacy_url:
+            policy = format_html('<a href="{}">{}</a>', privacy_url, policy)
+        consent.label = format_html(
+            gettext(
+                "I agree to the Peru Support Group holding my details to manage my membership, "
+                "as described in its {policy}."
+            ),
+            policy=policy,
         )
         if not self.is_bound:
             self.fields["started"].initial = started_token()

@@ -23,7 +23,8 @@ from django.core.mail import EmailMessage
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .models.applications import ApplicationEmail, MembershipApplication
 
@@ -184,12 +185,18 @@ def message(email):
         f"inspect/{application.pk}/",
     }
     if email.kind == Kind.SECRETARY:
-        subject = f"New membership application: {application.full_name}"
-        template = "members/email/secretary.txt"
+        # The membership secretary reads English, whatever the applicant's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = f"New membership application: {application.full_name}"
+            body = render_to_string("members/email/secretary.txt", context)
         reply_to = [application.email]
     else:
-        subject = f"Your application to join the {settings.WAGTAIL_SITE_NAME}"
-        template = "members/email/applicant.txt"
+        # The applicant's own language, also here outside any request (the worker, the command).
+        with translation.override(application.language or settings.LANGUAGE_CODE):
+            subject = gettext("Your application to join the %(site_name)s") % {
+                "site_name": settings.WAGTAIL_SITE_NAME
+            }
+            body = render_to_string("members/email/applicant.txt", context)
         reply_to = None
     # The same Message-ID on every attempt: should one be sent twice (a sender stopped between
     # sending and recording it), mail programs can tell it is the same message.
@@ -197,7 +204,7 @@ def message(email):
     message_id = f"<membership-{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{domain}>"
     return EmailMessage(
         _one_line(subject),
-        render_to_string(template, context),
+        body,
         settings.DEFAULT_FROM_EMAIL,
         [email.recipient],
         reply_to=reply_to,

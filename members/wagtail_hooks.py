@@ -120,21 +120,23 @@ class MembershipApplicationAdmin(ModelAdmin):
     index_view_class = ApplicationIndexView
     edit_view_class = ApplicationEditView
     list_display = ("full_name", "email", "tier", "status_label", "created_at")
-    list_filter = (StatusFilter, ("tier", TierFilter), "created_at")
+    list_filter = (StatusFilter, ("tier", TierFilter), "language", "created_at")
     search_fields = ("full_name", "email")
     inspect_view_enabled = True
     inspect_view_fields = (
         *MembershipApplication.APPLICANT_FIELDS,
         "status",
         "spam_reason",
+        "language",
         "created_at",
         "updated_at",
         "secretary_email_record",
         "applicant_email_record",
     )
-    list_export = (*MembershipApplication.APPLICANT_FIELDS, "status", "created_at")
+    list_export = (*MembershipApplication.APPLICANT_FIELDS, "status", "language", "created_at")
     export_filename = "membership-applications"
-    form_fields_exclude = ("spam_reason", "created_at", "updated_at")
+    # Set by the join form, never by hand: the inspect view and exports show it.
+    form_fields_exclude = ("spam_reason", "language", "created_at", "updated_at")
 
     def status_label(self, obj):
         if obj.is_suspected and obj.spam_reason:

@@ -6,6 +6,7 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext
 
 from home.models import localize_themes
 
@@ -25,9 +26,13 @@ class NewsFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def title(self):
-        site_name = self.index.get_site().site_name or "News"
+        site_name = self.index.get_site().site_name or gettext("News")
         if self.theme:
-            return f"{site_name}: {self.index.title} about {self.theme.name}"
+            return gettext("%(site)s: %(index)s about %(theme)s") % {
+                "site": site_name,
+                "index": self.index.title,
+                "theme": self.theme.name,
+            }
         return f"{site_name}: {self.index.title}"
 
     # Relative links: the syndication framework makes them absolute with the request's host.
@@ -36,7 +41,9 @@ class NewsFeed(Feed):
         return f"{url}?theme={self.theme.slug}" if self.theme else url
 
     def description(self):
-        return self.index.intro or f"The latest {self.index.title.lower()}."
+        return self.index.intro or gettext("The latest %(index)s.") % {
+            "index": self.index.title.lower()
+        }
 
     def feed_url(self):
         return self.request.build_absolute_uri()

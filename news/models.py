@@ -2,6 +2,8 @@ from django import forms
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -17,6 +19,9 @@ from home.previews import ListingPreviewMixin
 from home.seo import organisation
 
 from .feeds import AtomNewsFeed, NewsFeed
+
+# NewsIndexPage's name as readers see it in search results (BasePage.get_verbose_name).
+gettext_noop("news index page")
 
 
 class NewsIndexPage(RoutablePageMixin, IndexPage):
@@ -78,7 +83,7 @@ class NewsItemPage(ListingPreviewMixin, BasePage):
     listing_card_template = "news/previews/listing_card.html"
 
     class Meta:
-        verbose_name = "news item"
+        verbose_name = _("news item")
         # Listings read the newest few of thousands: walk this index instead of sorting them all.
         indexes = [models.Index(fields=["date", "page_ptr"], name="news_item_date_idx")]
 

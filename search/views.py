@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.models import Page, Site
@@ -40,10 +41,10 @@ RESULTS_PER_PAGE = 10
 
 # The ?type= filter: a reader-facing key, its label and the page model it shows.
 TYPES = {
-    "news": ("News", "news.NewsItemPage"),
-    "briefings": ("Briefings", "briefings.BriefingPage"),
+    "news": (_("News"), "news.NewsItemPage"),
+    "briefings": (_("Briefings"), "briefings.BriefingPage"),
 }
-ORDERS = {"": "Most relevant first", "newest": "Newest first"}
+ORDERS = {"": _("Most relevant first"), "newest": _("Newest first")}
 # Pages dated by a field of their own; every other page by the day it was first published.
 DATE_FIELDS = {"news.NewsItemPage": "date"}
 

@@ -301,6 +301,7 @@ class TestExports:
             "Gift Aid Declaration",
             "Consented To Data Being Held",
             "Status",
+            "Language",
             "Received",
         ]
         assert newest["Full Name"] == "Ann Smith"
@@ -309,6 +310,7 @@ class TestExports:
         assert oldest["Postal Address"] == "1 Calle Lima\nLondon"
         assert oldest["How They Heard Of Us"] == "A friend"
         assert oldest["Status"] == "declined"
+        assert oldest["Language"] == "en-gb"
         assert oldest["Gift Aid Declaration"] == "Yes"
         if export_format == "csv":
             assert oldest["Received"] == "2025-03-04 10:00:00+00:00"

@@ -123,7 +123,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-# English is the default and keeps its addresses; Spanish lives under /es/ (config/urls.py).
+# The site's languages: English (the default, at the addresses it always had) and Spanish,
+# under /es/ (config/urls.py). The site's own words (templates, forms, emails, feeds) come in
+# Spanish from the catalogue locale/es/LC_MESSAGES/django.po; `manage.py compile_catalogues`
+# builds the .mo files Django reads (make run and every test target do it first).
 LANGUAGES = [("en-gb", "English"), ("es", "Español")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 from wagtail.models import Page, Site
 
@@ -43,7 +44,9 @@ def main_nav(context):
     )
     current = context.get("page")
     for link in links:
-        link["label"] = "Home" if link["pk"] == root.pk else link["title"]
+        link["label"] = (
+            pgettext("the home page", "Home") if link["pk"] == root.pk else link["title"]
+        )
         link["state"] = None
         if isinstance(current, Page):
             if current.pk == link["pk"]:
@@ -167,7 +170,9 @@ def page_meta(context):
                     {
                         "@type": "ListItem",
                         "position": position,
-                        "name": "Home" if position == 1 else crumb["title"],
+                        "name": pgettext("the home page", "Home")
+                        if position == 1
+                        else crumb["title"],
                         "item": request.build_absolute_uri(crumb["url"]),
                     }
                     for position, crumb in enumerate(trail, start=1)

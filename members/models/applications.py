@@ -1,9 +1,11 @@
 """Membership tiers, the applications people send, and the emails each application needs."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
@@ -47,7 +49,9 @@ class MembershipTier(TranslatableMixin, index.Indexed, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.fee_display} a year)"
+        # The join form's choices and the applicant's email show it, in the reader's language.
+        fee = gettext("%(fee)s a year") % {"fee": self.fee_display}
+        return f"{self.name} ({fee})"
 
     @property
     def fee_display(self):
@@ -105,6 +109,13 @@ class MembershipApplication(models.Model):
         max_length=10,
         choices=SpamReason.choices,
         blank=True,
+    )
+    language = models.CharField(
+        max_length=15,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language the applicant was reading the site in: the emails to them are "
+        "written in it.",
     )
     created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,12 +8,14 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_noop
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core.i18n import language_code
 from core.throttling import Limit, client_address, refuse, subject
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
@@ -26,6 +28,10 @@ from .site_settings import MembershipSettings
 
 def join_limit():
     return Limit(scope="join-form", events=settings.MEMBERSHIP_JOIN_POSTS_PER_HOUR, seconds=3600)
+
+
+# JoinPage's name as readers see it in search results (BasePage.get_verbose_name).
+gettext_noop("join page")
 
 
 class JoinPage(RoutablePageMixin, BasePage):
@@ -89,6 +95,8 @@ class JoinPage(RoutablePageMixin, BasePage):
         reason = form.spam_reason()
         with transaction.atomic():
             application = form.save(commit=False)
+            # The emails to the applicant are written in it (members/notifications.py).
+            application.language = language_code()
             if reason:
                 # Kept for a person to judge, and never emailed on.
                 application.status = MembershipApplication.Status.SUSPECTED
