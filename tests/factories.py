@@ -1,6 +1,11 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
+
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale
+
 import factory
 import wagtail_factories
 
@@ -10,9 +15,17 @@ from members.models import JoinPage, MembershipApplication, MembershipTier
 from news.models import NewsIndexPage, NewsItemPage
 
 
+def default_locale():
+    """The default language's locale; made if a transactional test emptied the tables."""
+    return Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )[0]
+
+
 class ThemeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Theme {n}")
     slug = factory.Sequence(lambda n: f"theme-{n}")
+    locale = factory.LazyFunction(default_locale)
 
     class Meta:
         model = Theme
@@ -84,6 +97,7 @@ class MembershipTierFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Tier {n}")
     annual_fee = Decimal("25.00")
     description = "For individual supporters."
+    locale = factory.LazyFunction(default_locale)
 
     class Meta:
         model = MembershipTier
