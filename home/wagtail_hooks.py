@@ -10,6 +10,10 @@ from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from wagtail_localize import wagtail_hooks as localize_hooks
+
+from core.adapters.wagtail import unregister_hook
+
 from .translation_status import (
     TranslateSnippetMenuItem,
     TranslationStatusMenuItem,
@@ -200,3 +204,10 @@ def hide_wagtail_localize_report(request, menu_items):
 @hooks.register("register_snippet_action_menu_item")
 def register_translate_snippet_menu_item(model):
     return TranslateSnippetMenuItem(order=90)
+
+
+# wagtail-localize adds "Translate this page" and "Sync translated pages" to every row of every
+# page listing (the explorer, News items) for those who may translate, at two or three
+# queries a row, so a listing of 30 pages would cost 60 more than one of 3. They stay in each
+# page's own Actions menu, and Reports → Translations lists every page with its button.
+unregister_hook("register_page_listing_more_buttons", localize_hooks.page_listing_more_buttons)

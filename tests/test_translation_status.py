@@ -233,6 +233,16 @@ class TestRoles:
         assert submit_page(editor, news_index, spanish).status_code == 302
         assert news_index.get_translation_or_none(spanish) is not None
 
+    def test_translate_is_in_a_pages_menu_not_in_every_row_of_a_listing(
+        self, editor, item, news_index, spanish_home
+    ):
+        translate_url = reverse("wagtail_localize:submit_page_translation", args=[item.pk])
+        edit = editor.get(reverse("wagtailadmin_pages:edit", args=[item.pk])).content.decode()
+        assert translate_url in edit
+        listing = editor.get(reverse("wagtailadmin_explore", args=[news_index.pk]))
+        assert item.title in listing.content.decode()
+        assert translate_url not in listing.content.decode()
+
 
 class TestSnippets:
     @pytest.fixture
