@@ -34,6 +34,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import get_language_info
 
 from modelcluster.fields import ParentalKey
@@ -64,13 +65,22 @@ STATES = {
 STEPLEN = Page.steplen
 
 
+def _url(name, args, query=""):
+    return reverse(name, args=args) + query
+
+
+# Addresses are worked out only for the rows shown (a page of the report, or its export has
+# none), not for every page of a large site.
+url = lazy(_url, str)
+
+
 @dataclass
 class Row:
     """One English page or snippet and the state of its translation."""
 
     kind: str
     title: str
-    edit_url: str
+    edit_url: str  # lazy, like action_url
     state: str
     action: str = ""
     action_url: str = ""
@@ -169,7 +179,7 @@ class TranslationStatus:
             row = Row(
                 kind=str(model._meta.verbose_name).capitalize(),
                 title=page.title,
-                edit_url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                edit_url=url("wagtailadmin_pages:edit", [page.pk]),
                 state=UP_TO_DATE,
             )
             if translation is None:
@@ -182,7 +192,7 @@ class TranslationStatus:
                 else:
                     row.action = "Translate"
                     row.action_url = self.translate_url(
-                        reverse("wagtail_localize:submit_page_translation", args=[page.pk])
+                        "wagtail_localize:submit_page_translation", [page.pk]
                     )
             else:
                 self.set_state(
@@ -190,7 +200,7 @@ class TranslationStatus:
                     source=sources.get(page.translation_key),
                     changed_at=page.last_published_at,
                     translation=translation,
-                    translation_url=reverse("wagtailadmin_pages:edit", args=[translation.pk]),
+                    translation_url=url("wagtailadmin_pages:edit", [translation.pk]),
                     translation_live=translation.live,
                 )
             rows.append(row)
@@ -226,17 +236,15 @@ class TranslationStatus:
             row = Row(
                 kind=kind,
                 title=str(obj),
-                edit_url=reverse(viewset.get_url_name("edit"), args=[quote(obj.pk)]),
+                edit_url=url(viewset.get_url_name("edit"), [quote(obj.pk)]),
                 state=UP_TO_DATE,
             )
             if translation is None:
                 row.state = MISSING
                 row.action = "Translate"
                 row.action_url = self.translate_url(
-                    reverse(
-                        "wagtail_localize:submit_snippet_translation",
-                        args=[model._meta.app_label, model._meta.model_name, quote(obj.pk)],
-                    )
+                    "wagtail_localize:submit_snippet_translation",
+                    [model._meta.app_label, model._meta.model_name, quote(obj.pk)],
                 )
             else:
                 source = sources.get(obj.translation_key)
@@ -246,9 +254,7 @@ class TranslationStatus:
                     changed_at=obj.last_published_at if draftable else None,
                     changed=None if draftable else self.content_changed(obj, source),
                     translation=translation,
-                    translation_url=reverse(
-                        viewset.get_url_name("edit"), args=[quote(translation.pk)]
-                    ),
+                    translation_url=url(viewset.get_url_name("edit"), [quote(translation.pk)]),
                     translation_live=translation.live if draftable else True,
                 )
             rows.append(row)
@@ -289,9 +295,11 @@ class TranslationStatus:
             if changed:
                 row.state = STALE
                 row.action = "Update"
-                row.action_url = reverse(
-                    "wagtail_localize:update_translations", args=[source.pk]
-                ) + self.query(next=self.next_url)
+                row.action_url = url(
+                    "wagtail_localize:update_translations",
+                    [source.pk],
+                    self.query(next=self.next_url),
+                )
                 return
             published_at = getattr(translation, "last_published_at", None)
             behind = isinstance(translation, DraftStateMixin) and (
@@ -313,10 +321,10 @@ class TranslationStatus:
             row.action = "Edit translation"
         row.action_url = translation_url
 
-    def translate_url(self, url: str) -> str:
+    def translate_url(self, name: str, args: list) -> str:
         # The language ticked already; without a `next`, wagtail-localize then opens the new
         # translation in its editor.
-        return url + self.query(select_locale=self.target.language_code)
+        return url(name, args, self.query(select_locale=self.target.language_code))
 
     @staticmethod
     def query(**params) -> str:
