@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = "Site"
+
+    def ready(self):
+        from . import roles
+
+        roles.connect()

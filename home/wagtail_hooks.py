@@ -1,6 +1,7 @@
-"""Editor guard rails and dashboard panels that apply to every page type."""
+"""Editor guard rails, dashboard panels and reports that apply to every page type."""
 
 from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from wagtail import hooks
@@ -8,6 +9,16 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from wagtail_localize import wagtail_hooks as localize_hooks
+
+from core.adapters.wagtail import unregister_hook
+
+from .translation_status import (
+    TranslateSnippetMenuItem,
+    TranslationStatusMenuItem,
+    TranslationStatusReportView,
+)
 
 # Every WCAG 2.0, 2.1 and 2.2 level A and AA rule axe-core has (the site's own browser tests use
 # the same set).
@@ -152,3 +163,51 @@ class RecentlyPublishedPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_recently_published_panel(request, panels):
     panels.append(RecentlyPublishedPanel())
+
+
+@hooks.register("register_admin_urls")
+def register_translation_status_urls():
+    return [
+        path(
+            "reports/translations/",
+            TranslationStatusReportView.as_view(),
+            name="translation_status",
+        ),
+        path(
+            "reports/translations/results/",
+            TranslationStatusReportView.as_view(results_only=True),
+            name="translation_status_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_translation_status_menu_item():
+    return TranslationStatusMenuItem(
+        "Translations",
+        reverse("translation_status"),
+        name="translation-status",
+        icon_name="wagtail-localize-language",
+        order=300,
+    )
+
+
+@hooks.register("construct_reports_menu")
+def hide_wagtail_localize_report(request, menu_items):
+    """wagtail-localize's own "Translations" report lists translations already begun, for
+    everyone who can reach the admin; the site's (above) is the one editors need, with what is
+    missing or stale, so only that one is in the menu (the other still answers at its address)."""
+    theirs = reverse("wagtail_localize:translations_report")
+    menu_items[:] = [item for item in menu_items if item.url != theirs]
+
+
+@hooks.register("register_snippet_action_menu_item")
+def register_translate_snippet_menu_item(model):
+    return TranslateSnippetMenuItem(order=90)
+
+
+# wagtail-localize adds "Translate this page" and "Sync translated pages" to every row of every
+# page listing (the explorer, News items) for those who may translate, at two or three
+# queries a row, so a listing of 30 pages would cost 60 more than one of 3. They stay in each
+# page's own Actions menu, and Reports → Translations lists every page with its button.
+unregister_hook("register_page_listing_more_buttons", localize_hooks.page_listing_more_buttons)

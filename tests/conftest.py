@@ -1,12 +1,15 @@
 import os
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 import pytest
+from wagtail_localize.models import Translation
 
 from home.models import HomePage
 from tests.factories import BriefingIndexPageFactory, NewsIndexPageFactory
@@ -32,6 +35,13 @@ def default_home_page():
     """
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
+    # wagtail-localize's "Can submit translations" is made by one of its migrations, not from
+    # a model, so a flush takes it away too.
+    Permission.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(Translation),
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
+    )
     site = Site.objects.filter(is_default_site=True).first()
     if site is not None:
         return site.root_page.specific

@@ -115,7 +115,10 @@ class TestSetupRoles:
     def test_creates_the_groups_with_their_permissions(self, roles, home_page):
         perms = everything()
         models, pages, media = perms["Writers"]
-        assert models == [("wagtailadmin", "access_admin")]
+        assert models == [
+            ("wagtail_localize", "submit_translation"),
+            ("wagtailadmin", "access_admin"),
+        ]
         assert pages == [
             ("briefings", "add_page"),
             ("briefings", "change_page"),

@@ -1,11 +1,19 @@
 """Fixtures for the Playwright tests: one headless Debian Chromium per session, a fresh page
-per test, a screenshot when a test fails, and the page tree rebuilt after a flush."""
+per test, a screenshot when a test fails, and the page tree rebuilt after a flush; for the
+editors' journeys, the site `make run` builds (`demo`), a signed-in window per user
+(`sign_in`) and the editors' guide's screenshots (`guide_image`)."""
 
+import io
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management import call_command
 
 import pytest
-from playwright.sync_api import sync_playwright
+from PIL import Image as PILImage
+from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import default_home_page
 
@@ -17,6 +25,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+PASSWORD = "correct-horse-battery-staple"
+GUIDE_IMAGES = Path(settings.BASE_DIR) / "docs" / "images"
+VIEWPORT = {"width": 1280, "height": 800}
 
 _report_key = pytest.StashKey[dict]()
 
@@ -68,3 +79,80 @@ def pytest_runtest_makereport(item, call):
 def home_page(transactional_db):
     """Live-server tests commit their data: the tree is rebuilt after an earlier one's flush."""
     return default_home_page()
+
+
+@pytest.fixture
+def demo(home_page, settings):
+    """What `make run` builds: the demo content, the roles and the demo accounts."""
+    settings.DEBUG = True  # the demo accounts exist only on a development machine
+    settings.DEMO_ADMIN_PASSWORD = PASSWORD
+    call_command("load_demo_content", verbosity=0)
+    settings.DEBUG = False
+    # Wagtail's autosave posts the form on a timer of its own. When its save lands at the same
+    # moment as a button the test presses, a new page can be created twice (same slug), so the
+    # journeys save only when they say so.
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+    return home_page
+
+
+@pytest.fixture
+def sign_in(browser, live_server, request):
+    """Opens a browser window of its own for each user, signed in to the admin."""
+    windows = []
+
+    def sign_in(username):
+        context = browser.new_context(viewport=VIEWPORT, locale="en-GB", accept_downloads=True)
+        context.set_default_timeout(10_000)
+        # Without DEBUG the live server does not serve uploads; the browser reads them from
+        # MEDIA_ROOT itself, so images show as they would on the site.
+        context.route("**/media/**", serve_media)
+        page = context.new_page()
+        windows.append((username, context, page))
+        page.goto(f"{live_server.url}/admin/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(f"{live_server.url}/admin/")
+        return page
+
+    yield sign_in
+    report = request.node.stash.get(_report_key, {}).get("call")
+    for username, context, page in windows:
+        if report is not None and report.failed:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            path = SCREENSHOTS / f"{request.node.name}-{username}.png"
+            page.screenshot(path=str(path), full_page=True)
+            print(f"Screenshot of {username}'s window: {path}")
+        context.close()
+
+
+def serve_media(route):
+    path = Path(settings.MEDIA_ROOT) / urlsplit(route.request.url).path.removeprefix("/media/")
+    if path.is_file():
+        route.fulfill(path=str(path))
+    else:
+        route.fulfill(status=404)
+
+
+def guide_image(page, name):
+    """A screenshot for docs/editors.md, in 256 colours: a third of the size, no visible loss."""
+    GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
+    shot = PILImage.open(io.BytesIO(page.screenshot(animations="disabled"))).convert("RGB")
+    shot = shot.quantize(
+        colors=256, method=PILImage.Quantize.MEDIANCUT, dither=PILImage.Dither.NONE
+    )
+    shot.save(GUIDE_IMAGES / f"{name}.png", optimize=True)
+
+
+def footer_actions(page):
+    """Open the editor's "More actions" menu; its buttons."""
+    page.get_by_role("button", name="More actions").click()
+    return page.locator("footer").get_by_role("button")
+
+
+def open_side_panel(page, name):
+    """Open one of the editor's side panels (Wagtail remembers which was open last)."""
+    toggle = page.locator(f'[data-side-panel-toggle="{name}"]')
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    expect(page.locator(f'[data-side-panel="{name}"]')).to_be_visible()

@@ -8,13 +8,10 @@ always shows the admin as it is.
 """
 
 import datetime
-import io
 import re
 from pathlib import Path
 from unittest import mock
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -22,102 +19,20 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
 import pytest
-from PIL import Image as PILImage
 from playwright.sync_api import expect
 
 from briefings.models import BriefingPage
 from members.models import MembershipApplication, MembershipTier
 from news.models import NewsIndexPage, NewsItemPage
-from tests.browser.conftest import SCREENSHOTS, _report_key
+from tests.browser.conftest import VIEWPORT, footer_actions, guide_image, open_side_panel
 
 # Live server and a real browser: slow as well.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery-staple"
-GUIDE_IMAGES = Path(settings.BASE_DIR) / "docs" / "images"
-VIEWPORT = {"width": 1280, "height": 800}
 
 TITLE = "Oil spill reaches the Marañón"
 SUMMARY = "A new break in the North Peruvian pipeline has polluted the river."
 PARAGRAPH = "Community monitors reported the spill on Friday morning."
 COMMENT = "Please say who reported the spill and link to their statement."
-
-
-@pytest.fixture
-def demo(home_page, settings):
-    """What `make run` builds: the demo content, the roles and the demo accounts."""
-    settings.DEBUG = True  # the demo accounts exist only on a development machine
-    settings.DEMO_ADMIN_PASSWORD = PASSWORD
-    call_command("load_demo_content", verbosity=0)
-    settings.DEBUG = False
-    # Wagtail's autosave posts the form on a timer of its own. When its save lands at the same
-    # moment as a button the test presses, a new page can be created twice (same slug), so the
-    # journeys save only when they say so.
-    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
-    return home_page
-
-
-@pytest.fixture
-def sign_in(browser, live_server, request):
-    """Opens a browser window of its own for each user, signed in to the admin."""
-    windows = []
-
-    def sign_in(username):
-        context = browser.new_context(viewport=VIEWPORT, locale="en-GB", accept_downloads=True)
-        context.set_default_timeout(10_000)
-        # Without DEBUG the live server does not serve uploads; the browser reads them from
-        # MEDIA_ROOT itself, so images show as they would on the site.
-        context.route("**/media/**", serve_media)
-        page = context.new_page()
-        windows.append((username, context, page))
-        page.goto(f"{live_server.url}/admin/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(f"{live_server.url}/admin/")
-        return page
-
-    yield sign_in
-    report = request.node.stash.get(_report_key, {}).get("call")
-    for username, context, page in windows:
-        if report is not None and report.failed:
-            SCREENSHOTS.mkdir(exist_ok=True)
-            path = SCREENSHOTS / f"{request.node.name}-{username}.png"
-            page.screenshot(path=str(path), full_page=True)
-            print(f"Screenshot of {username}'s window: {path}")
-        context.close()
-
-
-def serve_media(route):
-    path = Path(settings.MEDIA_ROOT) / urlsplit(route.request.url).path.removeprefix("/media/")
-    if path.is_file():
-        route.fulfill(path=str(path))
-    else:
-        route.fulfill(status=404)
-
-
-def guide_image(page, name):
-    """A screenshot for docs/editors.md, in 256 colours: a third of the size, no visible loss."""
-    GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
-    shot = PILImage.open(io.BytesIO(page.screenshot(animations="disabled"))).convert("RGB")
-    shot = shot.quantize(
-        colors=256, method=PILImage.Quantize.MEDIANCUT, dither=PILImage.Dither.NONE
-    )
-    shot.save(GUIDE_IMAGES / f"{name}.png", optimize=True)
-
-
-def footer_actions(page):
-    """Open the editor's "More actions" menu; its buttons."""
-    page.get_by_role("button", name="More actions").click()
-    return page.locator("footer").get_by_role("button")
-
-
-def open_side_panel(page, name):
-    """Open one of the editor's side panels (Wagtail remembers which was open last)."""
-    toggle = page.locator(f'[data-side-panel-toggle="{name}"]')
-    if toggle.get_attribute("aria-expanded") != "true":
-        toggle.click()
-    expect(page.locator(f'[data-side-panel="{name}"]')).to_be_visible()
 
 
 def next_monday_at_seven():

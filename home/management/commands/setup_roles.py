@@ -3,6 +3,12 @@
 Each run resets the three groups to exactly the permissions below (so a permission removed
 here is removed from the site too) and leaves every other group alone. Users are never
 added to or removed from groups: that is done in Settings → Users.
+
+Each language has its own page tree (the Spanish home page is a sibling of the English one),
+so the page permissions and the workflow are given on every translation of the home page and
+of the News and Briefings lists that exists when this runs. A translation made later gets its
+source's page permissions and workflow when it is made (home/roles.py), so a new language's
+tree needs no new run.
 """
 
 from django.apps import apps
@@ -21,6 +27,8 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+
+from core.i18n import default_locale_id
 
 WRITERS = "Writers"
 EDITORS = "Editors"
@@ -44,8 +52,14 @@ EDITOR_MEDIA = [
 
 # "app_label.codename"; snippets, the membership register and the admin itself.
 ACCESS_ADMIN = "wagtailadmin.access_admin"
+# wagtail-localize's "Translate" and "Sync translated pages": it makes the translation (a
+# draft) and opens the translation editor; publishing it needs "publish" on the translated
+# page, as for any page, and a snippet's translation needs the right to edit that snippet.
+SUBMIT_TRANSLATION = "wagtail_localize.submit_translation"
+WRITER_MODELS = [ACCESS_ADMIN, SUBMIT_TRANSLATION]
 EDITOR_MODELS = [
     ACCESS_ADMIN,
+    SUBMIT_TRANSLATION,
     "home.add_theme",
     "home.change_theme",
     "home.delete_theme",
@@ -71,6 +85,13 @@ SECRETARY_MODELS = [
 ]
 
 
+def translations(*pages):
+    """Each page given (None for one that does not exist) and its translations, in every
+    language, aliases included (a tree's parent made by wagtail-localize starts as one)."""
+    keys = [page.translation_key for page in pages if page is not None]
+    return list(Page.objects.filter(translation_key__in=keys).order_by("path"))
+
+
 class Command(BaseCommand):
     help = "Create the Writers, Editors and Membership secretary groups and the review workflow."
 
@@ -84,8 +105,8 @@ class Command(BaseCommand):
 
         self.group(
             WRITERS,
-            models=[ACCESS_ADMIN],
-            pages={page: WRITER_PAGES for page in (news, briefings) if page},
+            models=WRITER_MODELS,
+            pages=dict.fromkeys(translations(news, briefings), WRITER_PAGES),
             media=WRITER_MEDIA,
             collection=root_collection,
         )
@@ -95,12 +116,12 @@ class Command(BaseCommand):
         editors = self.group(
             EDITORS,
             models=editor_models,
-            pages={home: EDITOR_PAGES} if home else {},
+            pages=dict.fromkeys(translations(home), EDITOR_PAGES),
             media=EDITOR_MEDIA,
             collection=root_collection,
         )
         self.group(SECRETARY, models=SECRETARY_MODELS)
-        self.workflow(editors, [page for page in (news, briefings) if page])
+        self.workflow(editors, translations(news, briefings))
         if self.verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -120,7 +141,10 @@ class Command(BaseCommand):
         return site.root_page
 
     def only_page(self, app_label, model_name):
-        page = apps.get_model(app_label, model_name).objects.first()
+        """The page of this type in the default language (its translations are siblings in
+        their own trees)."""
+        model = apps.get_model(app_label, model_name)
+        page = model.objects.filter(locale_id=default_locale_id()).first()
         if page is None:
             self.warn(f"No {model_name} yet: its permissions and workflow are skipped.")
         return page
