@@ -75,6 +75,28 @@ def language_name(code: str) -> str:
     return dict(settings.LANGUAGES).get(code, code)
 
 
+def localized(page: Page) -> Page:
+    """`page.localized` (its live translation in the active language, else the page itself)
+    from the fragment cache, for any page."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return page
+    locale_id = active_locale_id()
+    if locale_id is None or locale_id == page.locale_id:
+        return page
+    translation = cached(
+        f"translation:{page.translation_key}:{locale_id}",
+        lambda: (
+            Page.objects.filter(translation_key=page.translation_key, locale_id=locale_id)
+            .live()
+            .specific()
+            .first()
+            # None is never cached: False stands for "no translation", so that is kept too.
+            or False
+        ),
+    )
+    return translation or page
+
+
 class LocalizedMixin:
     """`page.localized` (Wagtail: the live translation in the active language, or the page
     itself) from the fragment cache: Wagtail looks the locale and the translation up each time,
@@ -82,27 +104,11 @@ class LocalizedMixin:
 
     @property
     def localized(self):
-        if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-            return self
-        locale_id = active_locale_id()
-        if locale_id is None or locale_id == self.locale_id:
-            return self
-        translation = cached(
-            f"translation:{self.translation_key}:{locale_id}",
-            lambda: (
-                Page.objects.filter(translation_key=self.translation_key, locale_id=locale_id)
-                .live()
-                .specific()
-                .first()
-                # None is never cached: False stands for "no translation" so that is kept too.
-                or False
-            ),
-        )
-        return translation or self
+        return localized(self)
 
     def live_translations(self) -> list[Page]:
-        """This page and its live, public translations, in LANGUAGES order: for the switcher and the
-        alternates in the head. Private translations are left out."""
+        """This page and its live, public translations, in LANGUAGES order: for the switcher
+        and the alternates in the head. Private translations are left out."""
         order = {code: i for i, (code, _) in enumerate(settings.LANGUAGES)}
         pages = cached(
             f"translations:{self.translation_key}",

@@ -29,6 +29,19 @@ PAGES = [
     "/join/thanks/",
     "/news/feed/",
     "/no-such-page/",
+    # The same pages in Spanish.
+    "/es/",
+    "/es/noticias/",
+    "/es/noticias/?page=2",
+    "/es/noticias/?theme=environment",
+    "/es/noticias/intoxicacion-por-mercurio-en-madre-de-dios/",
+    "/es/informes/",
+    "/es/informes/derechos-humanos/",
+    "/es/quienes-somos/",
+    "/es/afiliese/",
+    "/es/afiliese/thanks/",
+    "/es/noticias/feed/",
+    "/es/no-existe/",
 ]
 
 
@@ -50,9 +63,10 @@ def queries_per_page(client):
 def test_five_queries_at_most_with_ten_and_with_ten_thousand_items(client, home_page):
     call_command("load_demo_content", verbosity=0)
     with_ten = queries_per_page(client)
-    assert NewsItemPage.objects.count() == 10
+    english = NewsItemPage.objects.filter(locale__language_code="en-gb")
+    assert english.count() == 10
     call_command("generate_content", news=9_990, verbosity=0)
-    assert NewsItemPage.objects.count() == 10_000
+    assert english.count() == 10_000
     with_ten_thousand = queries_per_page(client)
     assert with_ten_thousand == with_ten
     over = {url: count for url, count in with_ten_thousand.items() if count > QUERY_BUDGET}

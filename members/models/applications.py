@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
+from core.caching import cached
 from core.i18n import active_locale_id, default_locale_id
 
 
@@ -62,14 +63,18 @@ class MembershipTier(TranslatableMixin, index.Indexed, models.Model):
 def tiers_for_reader() -> list[MembershipTier]:
     """The tiers in the reader's language: each English tier, or its translation once there is
     one, in order."""
-    locale_id = active_locale_id()
-    tiers = list(MembershipTier.objects.all())
-    by_key = {(tier.translation_key, tier.locale_id): tier for tier in tiers}
-    return [
-        by_key.get((tier.translation_key, locale_id), tier)
-        for tier in tiers
-        if tier.locale_id == default_locale_id()
-    ]
+
+    def build():
+        tiers = list(MembershipTier.objects.all())
+        by_key = {(tier.translation_key, tier.locale_id): tier for tier in tiers}
+        return [
+            by_key.get((tier.translation_key, active_locale_id()), tier)
+            for tier in tiers
+            if tier.locale_id == default_locale_id()
+        ]
+
+    # Fragment keys carry the language.
+    return cached("membership-tiers", build)
 
 
 class MembershipApplication(models.Model):

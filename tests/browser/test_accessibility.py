@@ -31,6 +31,12 @@ PAGES = [
     "/join/",
     "/join/thanks/",
     "/no-such-page/",
+    "/es/",
+    "/es/noticias/",
+    "/es/noticias/intoxicacion-por-mercurio-en-madre-de-dios/",
+    "/es/informes/derechos-humanos/",
+    "/es/afiliese/",
+    "/es/no-existe/",
 ]
 
 
@@ -38,7 +44,7 @@ PAGES = [
 def demo_site(home_page):
     call_command("load_demo_content", verbosity=0)
     # Enough older news for a second page of /news/.
-    news_index = NewsIndexPage.objects.get()
+    news_index = NewsIndexPage.objects.get(locale__language_code="en-gb")
     NewsItemPageFactory.create_batch(5, parent=news_index)
     return home_page
 
