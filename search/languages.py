@@ -1,4 +1,4 @@
-"""Search in the site's two languages: each page indexed in its own.
+"""Search in the site's two languages: each page indexed in its own, readers' language first.
 
 - **Accents never matter.** On PostgreSQL (production) every page is indexed, and every query
   looked up, with an accent-insensitive text search configuration (migration 0004: the
@@ -13,6 +13,11 @@
   PostgreSQL's only: SQLite's FTS5 has no stemmer but an English one (Porter), and SQLite is
   the development database, so there search folds accents but matches whole words, in both
   languages alike (as it did in English before).
+- **The reader's language first.** A search made in Spanish (`translation.get_language()` is
+  "es") lists the pages of the Spanish locale first, most relevant first, then the others;
+  an English reader sees the English pages first. With the one-pass ranking
+  (search/ranking.py) that is one ranking cut in two; otherwise the view searches the two
+  parts one after the other (`FirstThenRest`).
 
 Indexing follows a page's locale as it is saved, so a translation (a copy of a page into the
 Spanish locale) is indexed in Spanish from its first save, and publishing and unpublishing
@@ -21,7 +26,7 @@ keep the index as they always did. Changing a locale's language code needs `upda
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.utils import translation
@@ -72,3 +77,54 @@ def preferred_locales(language_code: str | None = None) -> list[int]:
     lists first."""
     language = language_of(language_code or translation.get_language())
     return sorted(pk for pk, code in locale_languages().items() if language_of(code) == language)
+
+
+class FirstThenRest:
+    """Two sets of search results read as one: every result of `first`, then those of
+    `rest`. Sliced and counted as Wagtail's results are (Paginator uses both); each part is
+    counted once."""
+
+    def __init__(self, first, rest, start: int = 0, stop: int | None = None, counts=None):
+        self.first, self.rest = first, rest
+        self.start, self.stop = start, stop
+        self._counts = counts if counts is not None else {}
+
+    def _count(self, part: str) -> int:
+        if part not in self._counts:
+            self._counts[part] = getattr(self, part).count()
+        return self._counts[part]
+
+    def count(self) -> int:
+        total = self._count("first") + self._count("rest")
+        stop = total if self.stop is None else min(self.stop, total)
+        return max(0, stop - self.start)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            if key.step not in (None, 1):
+                raise ValueError("Search results are sliced without a step.")
+            start = self.start + (key.start or 0)
+            stop = self.stop
+            if key.stop is not None:
+                stop = self.start + key.stop if stop is None else min(stop, self.start + key.stop)
+            return FirstThenRest(self.first, self.rest, start, stop, self._counts)
+        items = list(self[key : key + 1])
+        if not items:
+            raise IndexError(key)
+        return items[0]
+
+    def __iter__(self) -> Iterable:
+        if self.stop is not None and self.stop <= self.start:
+            return iter(())
+        in_first = self._count("first")
+        found = []
+        if self.start < in_first:
+            found += list(self.first[self.start : min(in_first, self.stop or in_first)])
+        if self.stop is None or self.stop > in_first:
+            start = max(0, self.start - in_first)
+            stop = None if self.stop is None else self.stop - in_first
+            found += list(self.rest[start:stop])
+        return iter(found)
