@@ -173,8 +173,13 @@ class TestStemmingPerLanguage:
 class TestTheReadersLanguageFirst:
     @pytest.fixture
     def pages(self, news_index, spanish):
-        # The Spanish page matches best (its title), the English ones in their body only.
-        NewsItemPageFactory(parent=news_index, title="Cajamarca: el agua", locale=spanish)
+        # The Spanish page matches best (its title and body), the English ones their body only.
+        NewsItemPageFactory(
+            parent=news_index,
+            title="Cajamarca: el agua",
+            body=paragraph("<p>Cajamarca, Cajamarca, Cajamarca.</p>"),
+            locale=spanish,
+        )
         NewsItemPageFactory(
             parent=news_index,
             title="Water dispute",

@@ -177,7 +177,8 @@ def in_languages(
 
     class LanguagesCompiler(base_compiler):
         def build_tsquery(self, query, config=None):
-            queries = [super().build_tsquery(query, config=each) for each in configurations]
+            build = super().build_tsquery
+            queries = [build(query, config=each) for each in configurations]
             queries = [each for each in queries if each is not None]
             return functools.reduce(operator.or_, queries) if queries else None
 
