@@ -7,12 +7,13 @@ news items, on SQLite and on PostgreSQL. Not a test: run it by hand and commit t
 Run it from the project root.
 
 For each database it builds a throwaway database (migrate, load_demo_content), grows it with
-`generate_content --news` to each size in turn, and then, in a fresh process, sends a fixed
-mix of searches through Django's test client: the whole view, templates and middleware, but
-no network or web server. Each search is sent once before timing starts. Results go between
-markers in bench/RESULTS.md (or --output); the rest of the file is kept. The PostgreSQL server
-is PG_URL (default postgres://postgres@127.0.0.1:5432); the database psg_search_bench is
-created and dropped.
+`generate_content --news --spanish` to each size in turn (a fifth of the items in Spanish),
+and then, in a fresh process, sends a fixed mix of searches through Django's test client, in
+English and, for some, as a reader reading in Spanish: the whole view, templates and
+middleware, but no network or web server. Each search is sent once before timing starts.
+Results go between markers in bench/RESULTS.md (or --output); the rest of the file is kept.
+The PostgreSQL server is PG_URL (default postgres://postgres@127.0.0.1:5432); the database
+psg_search_bench is created and dropped.
 """
 
 import argparse
@@ -34,20 +35,28 @@ PG_DB = "psg_search_bench"
 BEGIN = "<!-- bench/search_bench.py: begin (generated; edit outside these markers) -->"
 END = "<!-- bench/search_bench.py: end -->"
 
-# (query, extra parameters): common and rare words, names, a phrase, stemming, no results,
-# filters, newest first and a later page.
+# A share of the generated items is in Spanish, in the Spanish locale, as on the bilingual site.
+SPANISH_SHARE = "0.2"
+# (query, extra parameters, the reader's language): common and rare words, names, a phrase,
+# stemming, no results, filters, newest first and a later page; names without their accents,
+# Spanish words (stemmed in Spanish) and readers of each language.
 SEARCHES = [
-    ("mining", {}),
-    ("Las Bambas", {}),
-    ("protests", {}),
-    ('"civil war"', {}),
-    ("mercury poisoning", {}),
-    ("water rights Cajamarca", {}),
-    ("Marañón oil spill", {}),
-    ("zzyzx", {}),
-    ("mining", {"type": "news", "order": "newest"}),
-    ("human rights", {"theme": "human-rights"}),
-    ("protest", {"page": "3"}),
+    ("mining", {}, "en-gb"),
+    ("Las Bambas", {}, "en-gb"),
+    ("protests", {}, "en-gb"),
+    ('"civil war"', {}, "en-gb"),
+    ("mercury poisoning", {}, "en-gb"),
+    ("water rights Cajamarca", {}, "en-gb"),
+    ("Marañón oil spill", {}, "en-gb"),
+    ("zzyzx", {}, "en-gb"),
+    ("mining", {"type": "news", "order": "newest"}, "en-gb"),
+    ("human rights", {"theme": "human-rights"}, "en-gb"),
+    ("protest", {"page": "3"}, "en-gb"),
+    ("Perez Tello", {}, "en-gb"),
+    ("Maranon", {}, "en-gb"),
+    ("protestas", {}, "es"),
+    ("derrames de petroleo", {}, "es"),
+    ("mineras", {"order": "newest"}, "es"),
 ]
 
 
@@ -119,32 +128,35 @@ def measure(repeat):
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import translation
 
     from wagtail.models import Page
 
     client = Client()
     summary = re.compile(r'<h2 class="search-summary">(\d+|No) results?')
+
+    def get(search):
+        # The search page in the reader's language, at its address in that language.
+        with translation.override(search["language"]):
+            return client.get(reverse("search"), search["params"])
+
     searches = []
-    for query, params in SEARCHES:
-        url_params = {"query": query, **params}
-        response = client.get("/search/", url_params)  # warm-up
+    for query, params, language in SEARCHES:
+        search = {"params": {"query": query, **params}, "language": language, "ms": []}
+        response = get(search)  # warm-up
         assert response.status_code == 200, response.status_code
         with CaptureQueriesContext(connection) as queries:
-            client.get("/search/", url_params)
+            get(search)
         found = summary.search(response.content.decode())
-        searches.append(
-            {
-                "params": url_params,
-                "results": 0 if found.group(1) == "No" else int(found.group(1)),
-                "queries": len(queries),
-                "ms": [],
-            }
-        )
+        search["results"] = 0 if found.group(1) == "No" else int(found.group(1))
+        search["queries"] = len(queries)
+        searches.append(search)
     # Timed without query capture, which adds its own overhead.
     for _ in range(repeat):
         for search in searches:
             started = time.perf_counter()
-            client.get("/search/", search["params"])
+            get(search)
             search["ms"].append((time.perf_counter() - started) * 1000)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -167,7 +179,8 @@ def run(databases, sizes, repeat):
             generated = 0
             for size in sorted(sizes):
                 started = time.perf_counter()
-                manage(database_url, "generate_content", "--news", str(size - generated))
+                more = str(size - generated)
+                manage(database_url, "generate_content", "--news", more, "--spanish", SPANISH_SHARE)
                 seconds = time.perf_counter() - started
                 generated = size
                 if name == "postgres":
@@ -232,9 +245,10 @@ def report(runs, repeat):
         f"- Software: Django {django.get_version()}, Wagtail {wagtail.__version__}, "
         + ", ".join(sorted({run["version"] for run in runs}))
         + " (the machine's default configuration; database and client on the same host).",
-        "- Content: the demo content plus N generated news items (`generate_content --news N`: "
-        "a few hundred words each, two to five body blocks, themed), all live and indexed. "
-        "PostgreSQL is analysed after each load, as autovacuum would within a minute.",
+        "- Content: the demo content plus N generated news items (`generate_content --news N "
+        f"--spanish {SPANISH_SHARE}`: a few hundred words each, two to five body blocks, themed, "
+        f"{float(SPANISH_SHARE):.0%} of them in Spanish in the Spanish locale), all live and "
+        "indexed. PostgreSQL is analysed after each load, as autovacuum would within a minute.",
         f"- Load: {len(SEARCHES)} searches (below), each sent once to warm up, then "
         f"{repeat} times in turn by one client: {len(SEARCHES) * repeat} timed requests per "
         "row. Times are whole requests through Django's test client (view, templates, "
@@ -269,15 +283,17 @@ def report(runs, repeat):
         "",
         "### Per search",
         "",
-        "p95 in milliseconds, and the number of results, for each search in the mix.",
+        "p95 in milliseconds, and the number of results, for each search in the mix; "
+        "(es): made by a reader reading in Spanish, who sees the Spanish pages first.",
         "",
         "| Search | "
         + " | ".join(f"{run['version'].split()[0]} N={run['size']:,}" for run in runs)
         + " |",
         "| --- |" + " ---: |" * len(runs),
     ]
-    for index, (query, params) in enumerate(SEARCHES):
+    for index, (query, params, language) in enumerate(SEARCHES):
         label = f"`{query}`" + "".join(f" {key}={value}" for key, value in params.items())
+        label += " (es)" if language == "es" else ""
         cells = []
         for run in runs:
             search = run["searches"][index]

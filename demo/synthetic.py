@@ -1,8 +1,10 @@
-"""Invented but realistic news items for load tests and the search benchmark.
+"""Invented but realistic news items for load tests and the search benchmark, in English or
+in Spanish.
 
 Used only by `manage.py generate_content`. The words follow the site's real subjects (places,
 institutions and issues in Peru) so that searches hit a realistic share of items; no named
-person is quoted.
+person is quoted. The Spanish items are written from their own phrases (neutral Latin
+American Spanish, as used in Peru), not translated from the English ones.
 """
 
 import datetime
@@ -78,16 +80,102 @@ QUOTES = [
 ]
 ATTRIBUTIONS = ["A community leader from {region}", "A spokesperson for {actor}", "A local farmer"]
 
+
+# The same subjects in Spanish. Every actor is singular, so that verbs agree with them.
+ISSUES_ES = [
+    ("el derecho al agua", ["environment", "human-rights"]),
+    ("la minería ilegal de oro", ["mining-and-oil", "environment"]),
+    ("los derrames de petróleo", ["mining-and-oil", "environment"]),
+    ("la consulta previa", ["indigenous-peoples", "human-rights"]),
+    ("la titulación de tierras", ["indigenous-peoples"]),
+    ("la deforestación", ["environment"]),
+    ("la contaminación por mercurio", ["environment", "mining-and-oil"]),
+    ("la violencia policial", ["human-rights"]),
+    ("la reforma universitaria", ["politics"]),
+    ("la corrupción", ["politics"]),
+    ("el salario mínimo", ["economy"]),
+    ("el trabajo informal", ["economy"]),
+    ("las exportaciones de cobre", ["economy", "mining-and-oil"]),
+    ("las esterilizaciones forzadas", ["human-rights"]),
+    ("las reparaciones a las víctimas del conflicto armado", ["human-rights", "politics"]),
+    ("una nueva mina de cobre", ["mining-and-oil"]),
+    ("el Oleoducto Norperuano", ["mining-and-oil", "indigenous-peoples"]),
+]
+ACTORS_ES = [
+    "la Defensoría del Pueblo", "la federación indígena regional",
+    "el Ministerio de Energía y Minas", "el Ministerio del Ambiente", "el gobierno regional",
+    "el Congreso", "el Tribunal Constitucional", "la coordinadora de derechos humanos",
+    "la central sindical", "la junta de usuarios de riego",
+    "la Presidencia del Consejo de Ministros", "el comité de monitoreo ambiental",
+]  # fmt: skip
+RIVERS_ES = ["Marañón", "Amazonas", "Ucayali", "Huallaga", "Napo", "Pastaza", "Tigre", "Corrientes"]
+TITLES_ES = [
+    "Comunidades de {region} protestan por {issue}",
+    "{Actor} pide diálogo sobre {issue}",
+    "El Congreso debate {issue}",
+    "Reportan derrame de petróleo en el río {river}",
+    "Fallo judicial sobre {issue} en {region}",
+    "Nuevo informe sobre {issue} en {region}",
+    "Declaran estado de emergencia en {region}",
+    "{Actor} recibe críticas por {issue}",
+    "Se rompe el diálogo sobre {issue} en {region}",
+    "Protesta en {region} por {issue}",
+]
+SENTENCES_ES = [
+    "Dirigentes de {region} afirman que el Estado ha ignorado {issue} durante años.",
+    "{Actor} prometió enviar una comisión a {region} en el plazo de un mes.",
+    "Los pobladores a orillas del río {river} denuncian que ya no es posible pescar.",
+    "La disputa por {issue} ya provocó bloqueos de carreteras en {region}.",
+    "Según {outlet}, al menos {number} personas participaron en la marcha.",
+    "{Actor} negó que las medidas afecten a las comunidades locales.",
+    "Los observadores prevén que el conflicto por {issue} llegue al Congreso antes de fin de año.",
+    "Los monitores hallaron niveles de contaminación {number} veces por encima del límite legal.",
+    "El acuerdo firmado en {region} en {year} nunca se cumplió.",
+    "Varias personas resultaron heridas cuando la policía despejó la carretera cerca de {region}.",
+    "Una comisión investigadora sobre {issue} presentará su informe el próximo mes.",
+    "El gobierno declaró {issue} como prioridad nacional.",
+    "Los monitores comunitarios registraron {number} incidentes desde {year}.",
+    "Los abogados de las comunidades llevarán el caso a la Comisión Interamericana.",
+    "Las protestas continúan en varias provincias de {region}.",
+    "Las empresas mineras rechazan las acusaciones.",
+]
+HEADINGS_ES = ["Antecedentes", "Lo que viene", "La respuesta", "Una larga disputa"]
+QUOTES_ES = [
+    "Hemos esperado demasiado tiempo a que el Estado cumpla su palabra.",
+    "Nuestros hijos ya no pueden tomar el agua del río.",
+    "El diálogo es la única salida a este conflicto.",
+    "La ley debe aplicarse a todos, también a las empresas.",
+]
+ATTRIBUTIONS_ES = [
+    "Un dirigente comunal de {region}",
+    "Una agricultora de {region}",
+    "Un poblador del río {river}",
+]
+
+# Each language's phrases, by the language of the item.
+PHRASES = {
+    "en": {
+        "issues": ISSUES, "actors": ACTORS, "rivers": RIVERS, "titles": TITLES,
+        "sentences": SENTENCES, "headings": HEADINGS, "quotes": QUOTES,
+        "attributions": ATTRIBUTIONS,
+    },
+    "es": {
+        "issues": ISSUES_ES, "actors": ACTORS_ES, "rivers": RIVERS_ES, "titles": TITLES_ES,
+        "sentences": SENTENCES_ES, "headings": HEADINGS_ES, "quotes": QUOTES_ES,
+        "attributions": ATTRIBUTIONS_ES,
+    },
+}  # fmt: skip
+
 FIRST_DAY = datetime.date(2007, 1, 1)
 LAST_DAY = datetime.date(2016, 11, 27)
 
 
-def _words(rng):
-    issue, themes = rng.choice(ISSUES)
-    actor = rng.choice(ACTORS)
+def _words(rng, phrases):
+    issue, themes = rng.choice(phrases["issues"])
+    actor = rng.choice(phrases["actors"])
     return {
         "region": rng.choice(REGIONS),
-        "river": rng.choice(RIVERS),
+        "river": rng.choice(phrases["rivers"]),
         "issue": issue,
         "actor": actor,
         "Actor": actor[0].upper() + actor[1:],
@@ -97,8 +185,8 @@ def _words(rng):
     }, themes
 
 
-def _paragraph(rng, words):
-    sentences = rng.sample(SENTENCES, rng.randint(3, 5))
+def _paragraph(rng, words, phrases):
+    sentences = rng.sample(phrases["sentences"], rng.randint(3, 5))
     return "<p>" + " ".join(sentence.format(**words) for sentence in sentences) + "</p>"
 
 
@@ -106,17 +194,21 @@ def _block(block_type, value):
     return {"type": block_type, "value": value, "id": str(uuid.uuid4())}
 
 
-def news_item(rng):
-    """Fields for one invented news item: title, date, summary, body and theme slugs."""
-    words, themes = _words(rng)
-    title = rng.choice(TITLES).format(**words)
+def news_item(rng, language="en"):
+    """Fields for one invented news item in `language` ("en" or "es"): title, date, summary,
+    body and theme slugs."""
+    phrases = PHRASES[language]
+    words, themes = _words(rng, phrases)
+    title = rng.choice(phrases["titles"]).format(**words)
     date = FIRST_DAY + datetime.timedelta(days=rng.randint(0, (LAST_DAY - FIRST_DAY).days))
-    summary = " ".join(sentence.format(**words) for sentence in rng.sample(SENTENCES, 2))
-    body = [_block("paragraph", _paragraph(rng, words)) for _ in range(rng.randint(2, 4))]
-    body.insert(1, _block("heading", {"text": rng.choice(HEADINGS), "level": "h2"}))
+    sentences = rng.sample(phrases["sentences"], 2)
+    summary = " ".join(sentence.format(**words) for sentence in sentences)
+    body = [_block("paragraph", _paragraph(rng, words, phrases)) for _ in range(rng.randint(2, 4))]
+    body.insert(1, _block("heading", {"text": rng.choice(phrases["headings"]), "level": "h2"}))
     if rng.random() < 0.4:
-        attribution = rng.choice(ATTRIBUTIONS).format(**words)
-        body.append(_block("quote", {"text": rng.choice(QUOTES), "attribution": attribution}))
+        attribution = rng.choice(phrases["attributions"]).format(**words)
+        quote = {"text": rng.choice(phrases["quotes"]), "attribution": attribution}
+        body.append(_block("quote", quote))
     if rng.random() < 0.6:
         citation = {
             "publication": words["outlet"],

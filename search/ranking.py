@@ -15,6 +15,9 @@ public page on the site (of a type, on a theme). Its answer changes only with th
 the site search caches it (`cache_visible()`) as a set of keys; the words are then matched and
 ranked against the index alone and no query reads the pages.
 
+Readers see the pages of their language first (search/languages.py): `prefer()` names
+them, and the one ranking is cut in two, those pages first, each part in the backend's order.
+
 SEARCH_ONE_PASS_RANKING = False leaves every search to Wagtail's backend.
 """
 
@@ -87,6 +90,29 @@ class RankedOnce(ResultsHooks):
         self.query_compiler.visible_scope = scope
         return self
 
+    def prefer(self, scope: Hashable, pages) -> bool:
+        """List the results among `pages` (a queryset) first, then the others, each part
+        ranked as the backend ranks them; which pages those are is cached under `scope`, as
+        in `cache_visible()`. Returns whether the ranking will (False: the backend ranks this
+        search itself, and the caller must put the parts in order)."""
+        if not self.one_pass():
+            return False
+        self.query_compiler.preferred = (scope, pages)
+        return True
+
+    def preferred(self) -> KeySet | None:
+        """The keys of the pages to list first (`prefer()`), cached; None for no preference."""
+        preference = getattr(self.query_compiler, "preferred", None)
+        if preference is None:
+            return None
+        scope, pages = preference
+        return cached_until_expiry(
+            "search-preferred",
+            (pages.model._meta.label, scope),
+            lambda: KeySet(pages.order_by().values_list("pk", flat=True)),
+            settings.FRAGMENT_CACHE_SECONDS,
+        )
+
     def visible(self) -> KeySet | None:
         """The cached keys of the pages the results may show; None if not cached (`rank()`
         then asks the database)."""
@@ -108,7 +134,14 @@ class RankedOnce(ResultsHooks):
             return None
         compiler = self.query_compiler
         if getattr(compiler, "ranked", None) is None:
-            compiler.ranked = self.rank()
+            ranked = self.rank()
+            preferred = self.preferred()
+            if preferred is not None:
+                first = set(preferred.select(ranked))
+                ranked = [pk for pk in ranked if pk in first] + [
+                    pk for pk in ranked if pk not in first
+                ]
+            compiler.ranked = ranked
         return compiler.ranked
 
     def page_keys(self) -> list[int] | None:

@@ -1,5 +1,6 @@
-"""The site search page: every live, public page on the site, with filters, the results
-editors recommend for a query (search promotions) and a log of what readers look for."""
+"""The site search page: every live, public page on the site in any of its languages, the
+reader's language first (search/languages.py), with filters, the results editors recommend
+for a query (search promotions) and a log of what readers look for."""
 
 import contextlib
 import functools
@@ -32,6 +33,7 @@ from core.sites import site_roots
 from home.models import Theme, localize_themes, source_language_themes
 
 from .caching import cached_until_expiry
+from .languages import FirstThenRest, locale_languages, preferred_locales
 from .models import QueryOutcome
 from .query import MAX_LENGTH, MAX_TERMS, clean_query
 
@@ -50,7 +52,8 @@ DATE_FIELDS = {"news.NewsItemPage": "date"}
 
 
 def visible_pages(request):
-    """Every page a reader may see on this site: live, public and not past its expiry."""
+    """Every page a reader may see on this site, in any language: live, public and not past
+    its expiry."""
     pages = public(Page.objects.live())
     roots = site_roots(request)
     if roots:
@@ -106,8 +109,32 @@ def add_listing_dates(pages):
 
 
 def run_search(pages, search_query, order, scope):
-    """Lazy search results of specific pages, ordered as the reader asked. `scope` tells
-    `pages` apart from the other sets of pages searched (see search/ranking.py)."""
+    """Lazy search results of specific pages, ordered as the reader asked, the pages in the
+    reader's language first. `scope` tells `pages` apart from the other sets of pages searched
+    (see search/ranking.py)."""
+    locales = preferred_locales()
+    if not locales or set(locales) >= set(locale_languages()):
+        # Every page is in the reader's language, or none is: nothing to put first.
+        return search_in_order(pages, search_query, order, scope)
+    if order != "newest":
+        results = search_in_order(pages, search_query, order, scope)
+        # The one-pass ranking puts them first itself, in the same one ranking.
+        first = Page.objects.filter(locale__in=locales)
+        if hasattr(results, "prefer") and results.prefer(("locales", *locales), first):
+            return results
+    # Otherwise two searches, one after the other.
+    return FirstThenRest(
+        search_in_order(
+            pages.filter(locale__in=locales), search_query, order, (*scope, "in", *locales)
+        ),
+        search_in_order(
+            pages.exclude(locale__in=locales), search_query, order, (*scope, "out", *locales)
+        ),
+    )
+
+
+def search_in_order(pages, search_query, order, scope):
+    """Lazy search results of specific pages among `pages`, ordered as the reader asked."""
     if order != "newest":
         results = pages.specific().defer_streamfields().search(search_query)
         # Which pages a reader may see changes only with the content version and with a

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.admin.viewsets.pages import PageListingViewSet
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.search.backends import get_search_backend
 
 import pytest
@@ -16,6 +16,7 @@ from core.adapters import modelsearch as modelsearch_adapter
 from core.adapters import treebeard as treebeard_adapter
 from core.adapters import wagtail as wagtail_adapter
 from news.models import NewsItemPage
+from search.languages import CONFIGURATIONS, configurations_for
 from search.query import clean_query
 from search.ranking import RankedOnce
 from tests.factories import BriefingPageFactory, NewsItemPageFactory
@@ -99,10 +100,13 @@ def test_the_database_backends_results_class_is_found(db):
 
 
 def wagtails_own_backend():
-    """Wagtail's database search backend for this database, as Wagtail ships it."""
+    """Wagtail's database search backend for this database, in the site's languages as the
+    site's backend is (search/backends.py), but ranking as Wagtail ships it."""
     from wagtail.search.backends.database import SearchBackend
 
-    return SearchBackend({})
+    return modelsearch_adapter.in_languages(
+        SearchBackend({}), list(CONFIGURATIONS.values()), configurations_for
+    )
 
 
 class TestModelsearch:
@@ -159,3 +163,51 @@ class TestModelsearch:
             assert len(list(results[10:20])) == 2
         matching = [q for q in queries.captured_queries if "wagtailsearch_indexentry" in q["sql"]]
         assert len(matching) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's configurations.")
+class TestModelsearchInLanguages:
+    """`in_languages` writes each page's index entry as Wagtail's backend does when its one
+    configuration (SEARCH_CONFIG) is that page's language's, and matches a query as the OR
+    of Wagtail's query in each configuration."""
+
+    def entry(self, page):
+        from wagtail.search.models import IndexEntry
+
+        return IndexEntry.objects.filter(object_id=str(page.pk)).values("title", "body").get()
+
+    @pytest.mark.parametrize(
+        "language, configuration", [("es", "psg_spanish"), ("en-gb", "psg_english")]
+    )
+    def test_entries_as_wagtail_writes_them_in_that_configuration(
+        self, news_index, language, configuration
+    ):
+        from wagtail.search.backends.database import SearchBackend
+
+        locale = Locale.objects.get_or_create(language_code=language)[0]
+        page = NewsItemPageFactory(
+            parent=news_index, title="Protestas en el Marañón", summary="Pérez Tello", locale=locale
+        )
+        ours = self.entry(page)
+        SearchBackend({"SEARCH_CONFIG": configuration}).add(page.specific)
+        assert self.entry(page) == ours
+        SearchBackend({"SEARCH_CONFIG": "simple"}).add(page.specific)
+        assert self.entry(page) != ours  # positive control
+
+    def test_a_query_matched_in_every_configuration(self, news_index):
+        from wagtail.search.backends.database import SearchBackend
+
+        spanish = Locale.objects.get_or_create(language_code="es")[0]
+        NewsItemPageFactory(parent=news_index, title="Protesta minera", locale=spanish)
+        NewsItemPageFactory(parent=news_index, title="Mining protests")
+        NewsItemPageFactory(parent=news_index, title="Gold exports")
+        query = clean_query("protestas").search_query
+        pages = Page.objects.live()
+        ours = {page.title for page in wagtails_own_backend().search(query, pages)}
+        each = set()
+        for configuration in CONFIGURATIONS.values():
+            backend = SearchBackend({"SEARCH_CONFIG": configuration})
+            each |= {page.title for page in backend.search(query, pages)}
+        # Spanish "protestas" and English "protests" share a stem: a word finds the pages of
+        # either language that have it.
+        assert ours == each == {"Protesta minera", "Mining protests"}

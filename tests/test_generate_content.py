@@ -60,3 +60,27 @@ def test_remove_deletes_only_generated_items(news_index):
 def test_needs_a_news_index(home_page):
     with pytest.raises(CommandError, match="no news index page"):
         generate("--news", "3")
+
+
+def test_a_share_of_the_items_in_spanish(client, news_index):
+    assert "Added 20 generated news items" in generate("--news", "20", "--spanish", "0.25")
+    generated = NewsItemPage.objects.filter(slug__startswith="generated-")
+    spanish = generated.filter(locale__language_code="es")
+    assert spanish.count() == 5
+    assert generated.filter(locale=news_index.locale).count() == 15
+    # Spread evenly, and the same items for the same arguments.
+    steps = sorted(int(slug.split("-")[1]) for slug in spanish.values_list("slug", flat=True))
+    assert steps == [4, 8, 12, 16, 20]
+    item = spanish.order_by("path").first()
+    assert client.get(item.url).status_code == 200
+    assert Page.find_problems() == ([], [], [], [], [])
+    news_index.refresh_from_db()
+    assert news_index.numchild == 20
+    # Written in Spanish, and found by its words.
+    words = re.findall(r"\w{7,}", item.title)
+    assert item.url in client.get("/search/", {"query": " ".join(words)}).content.decode()
+
+
+def test_the_share_is_checked(news_index):
+    with pytest.raises(CommandError, match="share from 0 to 1"):
+        generate("--news", "3", "--spanish", "1.5")

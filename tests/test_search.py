@@ -772,7 +772,7 @@ def test_query_count_does_not_grow_with_items(client, home_page, news_index, bri
     [
         (
             {},
-            "{'default': {'BACKEND': 'search.backends', 'SEARCH_CONFIG': 'english'}}",
+            "{'default': {'BACKEND': 'search.backends', 'SEARCH_CONFIG': 'psg_english'}}",
         ),
         (
             {"SEARCH_BACKEND": "opensearch2", "SEARCH_URL": "https://search.example.org:9200"},

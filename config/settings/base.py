@@ -182,8 +182,8 @@ _SEARCH_ENGINES = (
 )
 if SEARCH_BACKEND == "database":
     WAGTAILSEARCH_BACKENDS = {
-        # Wagtail's, with SQLite results ranked in one pass (search/backends.py).
-        "default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "english"}
+        # Wagtail's, in both languages, results ranked in one pass (search/backends.py).
+        "default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "psg_english"}
     }
 elif SEARCH_BACKEND in _SEARCH_ENGINES:
     WAGTAILSEARCH_BACKENDS = {

@@ -5,7 +5,9 @@ Wagtail 7) as the one-pass rankings (search/ranking.py) use it.
   (`_do_search`, `_do_count`);
 - each compiler's full-text match and its rank expression (`_build_rank_expression`), so the
   rankings order results exactly as the backend does;
-- the content types a search covers.
+- the content types a search covers;
+- the PostgreSQL index and query compiler, made to index each object with a configuration of
+  its own and to match a query in several (`in_languages`).
 
 Checked by tests/test_adapters.py::TestModelsearch, which runs Wagtail's own backend beside
 the rankings and compares results, count and order. If an upgrade breaks them, set
@@ -15,6 +17,11 @@ defines models that exist only there.
 """
 
 from __future__ import annotations
+
+import copy
+import functools
+import operator
+from collections.abc import Callable, Sequence
 
 from django.db import connection
 from django.db.models import BigIntegerField, Case, F, QuerySet, When
@@ -134,3 +141,47 @@ def _on_the_entry(value):
     if isinstance(value, F) and value.name.startswith(ENTRY):
         return F(value.name.removeprefix(ENTRY))
     return value
+
+
+def in_languages(
+    backend, configurations: Sequence[str], configurations_for: Callable[[Sequence], list[str]]
+):
+    """`backend` (Wagtail's PostgreSQL database backend; any other is returned as it is) made
+    to index each object with the text search configuration `configurations_for(objects)`
+    gives it, and to match a query in each of `configurations`, any of them matching.
+
+    Wagtail's backend has one configuration (SEARCH_CONFIG) for indexing and querying alike.
+    Here an index entry is written with its object's configuration (the backend's indexer
+    reads it from the backend, so each language's objects are written through a copy of the
+    backend set to it), and every tsquery the compiler builds, for matching and for ranking,
+    is the OR of the query in every configuration."""
+    if connection.vendor != "postgresql":
+        return backend
+    from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend
+
+    if not isinstance(backend, PostgresSearchBackend):
+        return backend
+    base_index = backend.index_class
+    base_compiler = backend.query_compiler_class
+
+    class LanguagesIndex(base_index):
+        def add_items(self, model, objs):
+            objs = list(objs)
+            by_configuration = {}
+            for obj, configuration in zip(objs, configurations_for(objs), strict=True):
+                by_configuration.setdefault(configuration, []).append(obj)
+            for configuration, group in by_configuration.items():
+                configured = copy.copy(self.backend)
+                configured.config = configuration
+                base_index.add_items(base_index(configured), model, group)
+
+    class LanguagesCompiler(base_compiler):
+        def build_tsquery(self, query, config=None):
+            build = super().build_tsquery
+            queries = [build(query, config=each) for each in configurations]
+            queries = [each for each in queries if each is not None]
+            return functools.reduce(operator.or_, queries) if queries else None
+
+    backend.index_class = LanguagesIndex
+    backend.query_compiler_class = LanguagesCompiler
+    return backend

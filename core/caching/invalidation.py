@@ -12,13 +12,7 @@ from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
-from wagtail.models import (
-    CollectionViewRestriction,
-    Locale,
-    Page,
-    PageViewRestriction,
-    Site,
-)
+from wagtail.models import CollectionViewRestriction, Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 from wagtail.snippets.models import get_snippet_models
 
@@ -26,14 +20,15 @@ from .version import advance_content_version
 
 ALWAYS_SHOWN = (
     Site,
-    # A language added or removed changes every page's switcher and alternates.
-    Locale,
     PageViewRestriction,
     CollectionViewRestriction,
     AbstractImage,
     AbstractDocument,
     # Editors' recommended results, kept with the search page's other lookups.
     SearchPromotion,
+    # A language added or removed changes every page's switcher and alternates, which pages
+    # search lists first and how it indexes them.
+    Locale,
 )
 
 

@@ -1,12 +1,17 @@
 """Add (or remove) invented news items in bulk, for load tests and the search benchmark.
 
     manage.py generate_content --news 10000    # adds 10,000 items under the news index
+    manage.py generate_content --news 10000 --spanish 0.2   # a fifth of them in Spanish
     manage.py generate_content --remove        # deletes every item this command added
 
 Items are published, themed and in the search index at once. They are written in bulk (tree
 paths computed here, rows inserted in batches) because saving pages one by one takes minutes
 per thousand. Their slugs start with `generated-`, which is how --remove finds them; they
 have no revisions or history.
+
+With `--spanish SHARE`, that share of the items (spread evenly, the same ones for the same
+arguments) is written in Spanish, in the Spanish locale (made if missing), under the news
+index's Spanish translation where there is one and under the news index itself otherwise.
 """
 
 import datetime
@@ -21,7 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backends
 
 from core.caching import advance_content_version
@@ -45,6 +50,39 @@ def _base_row(page):
     )
 
 
+class Tree:
+    """The children added under one page: the next free step of its path, and how many."""
+
+    def __init__(self, page):
+        self.page = page
+        self.numbers = Page.numconv_obj()
+        last_child = page.get_last_child()
+        self.next_step = (
+            self.numbers.str2int(last_child.path[-Page.steplen :]) + 1 if last_child else 1
+        )
+        self.added = 0
+
+
+class Parent:
+    """Where items of one language go: a page (its tree shared with any other language put
+    there too) and the locale they are in."""
+
+    def __init__(self, page, locale_id=None, tree=None):
+        self.page = page
+        self.locale_id = page.locale_id if locale_id is None else locale_id
+        self.tree = tree or Tree(page)
+
+    def sharing(self, locale_id):
+        return Parent(self.page, locale_id=locale_id, tree=self.tree)
+
+    def next_path(self):
+        """The path of the next child, and its step."""
+        step = self.tree.next_step
+        self.tree.next_step += 1
+        self.tree.added += 1
+        return child_path(self.page.path, self.tree.numbers.int2str(step)), step
+
+
 class Command(BaseCommand):
     help = "Add N invented news items (--news N) or remove all of them (--remove)."
 
@@ -57,6 +95,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=1, help="Random seed, for repeatable content."
         )
+        parser.add_argument(
+            "--spanish",
+            type=float,
+            default=0.0,
+            metavar="SHARE",
+            help="The share of items to write in Spanish, from 0 (default) to 1.",
+        )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
@@ -66,7 +111,9 @@ class Command(BaseCommand):
         else:
             if options["news"] < 1:
                 raise CommandError("--news needs a positive number.")
-            count = self.add(options["news"], random.Random(options["seed"]))
+            if not 0 <= options["spanish"] <= 1:
+                raise CommandError("--spanish needs a share from 0 to 1.")
+            count = self.add(options["news"], random.Random(options["seed"]), options["spanish"])
             verb = "Added"
         # Rows written in bulk send no signals: tell the page and fragment caches directly.
         advance_content_version()
@@ -76,25 +123,35 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def add(self, count, rng):
+    def add(self, count, rng, spanish=0.0):
         # Locked so that two runs (or an editor adding an item) cannot take the same paths.
         index = NewsIndexPage.objects.select_for_update().order_by("path").first()
         if index is None:
             raise CommandError("There is no news index page: run load_demo_content first.")
+        parents = {"en": Parent(index)}
+        if spanish:
+            locale = Locale.objects.get_or_create(language_code="es")[0]
+            translated = index.get_translation_or_none(locale)
+            if translated is None:
+                parents["es"] = parents["en"].sharing(locale_id=locale.pk)
+            else:
+                translated = NewsIndexPage.objects.select_for_update().get(pk=translated.pk)
+                parents["es"] = Parent(translated, locale_id=locale.pk)
         themes = {theme.slug: theme for theme in Theme.objects.all()}
-        last_child = index.get_last_child()
-        numbers = Page.numconv_obj()
-        next_step = numbers.str2int(last_child.path[-Page.steplen :]) + 1 if last_child else 1
         content_type = ContentType.objects.get_for_model(NewsItemPage)
         london = timezone.get_default_timezone()
 
         for start in range(0, count, BATCH_SIZE):
             items = []
-            for step in range(next_step + start, next_step + min(start + BATCH_SIZE, count)):
-                fields, theme_slugs = news_item(rng)
+            for number in range(start, min(start + BATCH_SIZE, count)):
+                # Spread evenly: item n is Spanish when the running share passes a whole one.
+                language = "es" if int((number + 1) * spanish) > int(number * spanish) else "en"
+                parent = parents[language]
+                fields, theme_slugs = news_item(rng, language)
                 published = datetime.datetime.combine(
                     fields["date"], datetime.time(10), tzinfo=london
                 )
+                path, step = parent.next_path()
                 slug = f"{SLUG_PREFIX}{step}-{slugify(fields['title'])[:50]}"
                 items.append(
                     (
@@ -102,12 +159,12 @@ class Command(BaseCommand):
                             title=fields["title"],
                             draft_title=fields["title"],
                             slug=slug,
-                            path=child_path(index.path, numbers.int2str(step)),
-                            depth=index.depth + 1,
+                            path=path,
+                            depth=parent.page.depth + 1,
                             numchild=0,
-                            url_path=f"{index.url_path}{slug}/",
+                            url_path=f"{parent.page.url_path}{slug}/",
                             content_type=content_type,
-                            locale_id=index.locale_id,
+                            locale_id=parent.locale_id,
                             translation_key=uuid.uuid4(),
                             live=True,
                             has_unpublished_changes=False,
@@ -122,7 +179,10 @@ class Command(BaseCommand):
                 )
             self.insert(items)
 
-        Page.objects.filter(pk=index.pk).update(numchild=F("numchild") + count)
+        for parent in {id(parent.tree): parent for parent in parents.values()}.values():
+            Page.objects.filter(pk=parent.page.pk).update(
+                numchild=F("numchild") + parent.tree.added
+            )
         return count
 
     def insert(self, items):

@@ -1,0 +1,331 @@
+"""Search in English and Spanish (search/languages.py): accents never matter, each page is
+stemmed in its own language on PostgreSQL, readers see their language's pages first, and the
+index follows pages as they are translated, published and unpublished. Runs on SQLite and on
+PostgreSQL, with the one-pass ranking on and off."""
+
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+
+from wagtail.models import Locale, Page
+from wagtail.search.backends import get_search_backend
+from wagtail.search.models import IndexEntry
+
+import pytest
+
+from search.languages import (
+    CONFIGURATIONS,
+    FirstThenRest,
+    configuration_for,
+    language_of,
+    preferred_locales,
+)
+from search.query import clean_query
+from tests.factories import NewsItemPageFactory
+from tests.test_search import paragraph, summary, titles
+
+POSTGRES_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL only: stemming per language (SQLite's FTS5 has no Spanish stemmer).",
+)
+
+
+@pytest.fixture
+def spanish(db):
+    return Locale.objects.get_or_create(language_code="es")[0]
+
+
+@pytest.fixture(params=[True, False], ids=["one-pass ranking", "Wagtail's ranking"])
+def ranking(request, settings):
+    """Every ordering test with the one-pass ranking on and off, whichever this run's is."""
+    settings.SEARCH_ONE_PASS_RANKING = request.param
+    return request.param
+
+
+def search_in(client, language, query, **params):
+    """A search made by a reader reading in `language`, at the search page's address in it."""
+    with translation.override(language):
+        return client.get(reverse("search"), {"query": query, **params})
+
+
+def english(client, query, **params):
+    return search_in(client, "en-gb", query, **params)
+
+
+def spanish_reader(client, query, **params):
+    return search_in(client, "es", query, **params)
+
+
+def title_lexemes(page):
+    """The words of a page's title as its index entry holds them (PostgreSQL)."""
+    entry = IndexEntry.objects.get(
+        object_id=str(page.pk), content_type=ContentType.objects.get_for_model(page.specific)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tsvector_to_array(title) FROM {IndexEntry._meta.db_table} WHERE id = %s",
+            [entry.pk],
+        )
+        return sorted(cursor.fetchone()[0])
+
+
+class TestLanguages:
+    def test_a_language_is_the_first_part_of_its_code(self, settings):
+        assert language_of("en-gb") == "en"
+        assert language_of("es") == "es"
+        assert language_of("ES-pe") == "es"
+        assert language_of(None) == language_of(settings.LANGUAGE_CODE) == "en"
+
+    def test_each_language_has_its_configuration(self):
+        assert configuration_for("es") == CONFIGURATIONS["es"] == "psg_spanish"
+        assert configuration_for("en-gb") == CONFIGURATIONS["en"] == "psg_english"
+        # Any other language is searched as the site's own.
+        assert configuration_for("qu") == "psg_english"
+
+    def test_readers_prefer_the_locales_of_their_language(self, spanish):
+        english_locale = Locale.objects.get(language_code="en-gb")
+        assert preferred_locales("es") == [spanish.pk]
+        assert preferred_locales("en-gb") == [english_locale.pk]
+        assert preferred_locales("en") == [english_locale.pk]
+        assert preferred_locales("fr") == []
+        with translation.override("es"):
+            assert preferred_locales() == [spanish.pk]
+
+
+class TestAccentsNeverMatter:
+    @pytest.mark.parametrize("language", ["en-gb", "es"])
+    @pytest.mark.parametrize(
+        "text, query",
+        [
+            ("Congresswoman Marisol Pérez Tello", "Perez Tello"),
+            ("Petroperú reports a new spill", "Petroperu"),
+            ("Oil reaches the Marañón", "Maranon"),
+            ("The Condor mountain range", "Cóndor"),
+            # Positive controls: the words as written.
+            ("Congresswoman Marisol Pérez Tello", "Pérez Tello"),
+            ("The Condor mountain range", "Condor"),
+        ],
+    )
+    def test_with_or_without_accents(self, client, news_index, spanish, language, text, query):
+        locale = Locale.objects.get(language_code=language)
+        NewsItemPageFactory(parent=news_index, title=text, locale=locale)
+        NewsItemPageFactory(parent=news_index, title="Unrelated item", locale=locale)
+        assert titles(english(client, query)) == [text]
+        assert titles(spanish_reader(client, query)) == [text]
+
+    def test_in_the_body_too(self, client, news_index, spanish):
+        NewsItemPageFactory(
+            parent=news_index,
+            title="Derrame en la Amazonía",
+            locale=spanish,
+            body=paragraph("<p>El derrame de Petroperú llegó al río Marañón.</p>"),
+        )
+        assert titles(spanish_reader(client, "petroperu maranon")) == ["Derrame en la Amazonía"]
+        assert titles(spanish_reader(client, "amazonia")) == ["Derrame en la Amazonía"]
+        assert titles(spanish_reader(client, "zzyzx")) == []
+
+
+@POSTGRES_ONLY
+class TestStemmingPerLanguage:
+    def test_a_spanish_page_is_stemmed_in_spanish(self, client, news_index, spanish):
+        NewsItemPageFactory(parent=news_index, title="Una protesta en Cajamarca", locale=spanish)
+        NewsItemPageFactory(parent=news_index, title="Unrelated item", locale=spanish)
+        assert titles(spanish_reader(client, "protestas")) == ["Una protesta en Cajamarca"]
+        # Whatever language the reader has chosen.
+        assert titles(english(client, "protestas")) == ["Una protesta en Cajamarca"]
+
+    def test_an_english_page_is_stemmed_in_english(self, client, news_index, spanish):
+        NewsItemPageFactory(parent=news_index, title="A protest in Cajamarca")
+        assert titles(english(client, "protests")) == ["A protest in Cajamarca"]
+        assert titles(spanish_reader(client, "protesting")) == ["A protest in Cajamarca"]
+
+    def test_the_same_words_are_stemmed_by_the_pages_language(self, client, news_index, spanish):
+        # "mineras" and "minero" share a Spanish stem ("miner") but no English one.
+        text = "Empresas mineras en Cajamarca"
+        NewsItemPageFactory(parent=news_index, title=f"{text} (es)", slug="es", locale=spanish)
+        NewsItemPageFactory(parent=news_index, title=f"{text} (en)", slug="en")
+        assert titles(english(client, "minero")) == [f"{text} (es)"]
+        # Positive control: the English page has the words as written.
+        assert sorted(titles(english(client, "mineras"))) == [f"{text} (en)", f"{text} (es)"]
+
+    def test_spanish_stop_words_are_left_out_of_spanish_pages(self, client, news_index, spanish):
+        text = "Protesta de los mineros"
+        NewsItemPageFactory(parent=news_index, title=f"{text} (es)", slug="es", locale=spanish)
+        NewsItemPageFactory(parent=news_index, title=f"{text} (en)", slug="en")
+        # "la" is not in either; it is a stop word only in Spanish.
+        assert titles(spanish_reader(client, "la protesta")) == [f"{text} (es)"]
+        assert sorted(titles(spanish_reader(client, "protesta"))) == [
+            f"{text} (en)",
+            f"{text} (es)",
+        ]
+
+    def test_the_index_entry_holds_spanish_stems_without_accents(self, news_index, spanish):
+        page = NewsItemPageFactory(
+            parent=news_index, title="Protestas en el Marañón", locale=spanish
+        )
+        # "en" and "el" are stop words.
+        assert title_lexemes(page) == ["maranon", "protest"]
+
+
+class TestTheReadersLanguageFirst:
+    @pytest.fixture
+    def pages(self, news_index, spanish):
+        # The Spanish page matches best (its title and body), the English ones their body only.
+        NewsItemPageFactory(
+            parent=news_index,
+            title="Cajamarca: el agua",
+            body=paragraph("<p>Cajamarca, Cajamarca, Cajamarca.</p>"),
+            locale=spanish,
+        )
+        NewsItemPageFactory(
+            parent=news_index,
+            title="Water dispute",
+            body=paragraph("<p>Cajamarca Cajamarca water.</p>"),
+        )
+        NewsItemPageFactory(
+            parent=news_index, title="A long dispute", body=paragraph("<p>Cajamarca.</p>")
+        )
+
+    def test_relevance_alone_would_put_the_spanish_page_first(self, pages):
+        found = get_search_backend().search(
+            clean_query("Cajamarca").search_query, Page.objects.live()
+        )
+        assert [page.title for page in found][:1] == ["Cajamarca: el agua"]
+
+    def test_english_readers_see_english_pages_first(self, client, pages, ranking):
+        assert titles(english(client, "Cajamarca")) == [
+            "Water dispute",
+            "A long dispute",
+            "Cajamarca: el agua",
+        ]
+
+    def test_spanish_readers_see_spanish_pages_first(self, client, pages, ranking):
+        assert titles(spanish_reader(client, "Cajamarca")) == [
+            "Cajamarca: el agua",
+            "Water dispute",
+            "A long dispute",
+        ]
+
+    def test_with_one_language_the_order_is_the_backends(self, client, news_index, ranking):
+        # Positive control: without Spanish pages, relevance alone orders them.
+        NewsItemPageFactory(
+            parent=news_index, title="A long dispute", body=paragraph("<p>Cajamarca.</p>")
+        )
+        NewsItemPageFactory(parent=news_index, title="Cajamarca Cajamarca water")
+        backend = get_search_backend()
+        query = clean_query("Cajamarca").search_query
+        expected = [page.title for page in backend.search(query, Page.objects.live())]
+        assert expected == ["Cajamarca Cajamarca water", "A long dispute"]
+        assert titles(spanish_reader(client, "Cajamarca")) == expected
+        assert titles(english(client, "Cajamarca")) == expected
+
+    @pytest.mark.parametrize("order", ["", "newest"])
+    def test_pages_of_results_run_on_across_the_languages(
+        self, client, news_index, spanish, ranking, order
+    ):
+        for n in range(12):
+            NewsItemPageFactory(parent=news_index, title=f"Lima {n} (es)", locale=spanish)
+        for n in range(5):
+            NewsItemPageFactory(parent=news_index, title=f"Lima {n} (en)")
+        first = spanish_reader(client, "Lima", order=order)
+        second = spanish_reader(client, "Lima", order=order, page="2")
+        # The count, in whichever language the page speaks.
+        assert re.search(r"\b17\b", summary(first))
+        found = titles(first) + titles(second)
+        assert len(found) == len(set(found)) == 17
+        assert all(title.endswith("(es)") for title in found[:12])
+        assert all(title.endswith("(en)") for title in found[12:])
+        english_first = titles(english(client, "Lima", order=order))
+        assert all(title.endswith("(en)") for title in english_first[:5])
+        assert all(title.endswith("(es)") for title in english_first[5:])
+
+
+class TestFirstThenRest:
+    def test_slices_count_and_index_across_both_parts(self):
+        results = FirstThenRest(CountedList(range(5)), CountedList(range(10, 13)))
+        assert results.count() == len(results) == 8
+        assert list(results) == [0, 1, 2, 3, 4, 10, 11, 12]
+        assert list(results[3:6]) == [3, 4, 10]
+        assert list(results[6:20]) == [11, 12]
+        assert list(results[2:6][1:3]) == [3, 4]
+        assert results[2:6].count() == 4
+        assert results[5] == 10
+        assert list(results[8:10]) == []
+        with pytest.raises(IndexError):
+            results[8]  # noqa: B018
+
+    def test_each_part_is_counted_once(self):
+        first, rest = CountedList(range(3)), CountedList(range(2))
+        results = FirstThenRest(first, rest)
+        for _ in range(3):
+            list(results[0:10])
+            results[1:4].count()
+        assert first.counted == rest.counted == 1
+
+
+class CountedList(list):
+    counted = 0
+
+    def count(self):
+        self.counted += 1
+        return len(self)
+
+
+class TestTheIndexFollowsThePages:
+    def test_a_translation_is_found_in_its_language_once_published(
+        self, client, home_page, news_index, spanish
+    ):
+        source = NewsItemPageFactory(parent=news_index, title="Strike in Ayacucho")
+        # The Spanish tree beside the English one: its home page a sibling of the site's (its
+        # parents are made as aliases of the English ones).
+        translation_page = source.copy_for_translation(spanish, copy_parents=True)
+        assert translation_page.locale == spanish and not translation_page.live
+        assert not translation_page.is_descendant_of(home_page)
+        # A draft translation is not searched (it still has the English words).
+        assert titles(english(client, "Ayacucho")) == ["Strike in Ayacucho"]
+
+        translation_page.title = "Huelga en Ayacucho"
+        translation_page.slug = "huelga-en-ayacucho"
+        translation_page.save_revision().publish()
+
+        assert titles(spanish_reader(client, "Ayacucho")) == [
+            "Huelga en Ayacucho",
+            "Strike in Ayacucho",
+        ]
+        assert titles(english(client, "Ayacucho")) == [
+            "Strike in Ayacucho",
+            "Huelga en Ayacucho",
+        ]
+        assert titles(english(client, "huelga")) == ["Huelga en Ayacucho"]
+        assert titles(english(client, "strike")) == ["Strike in Ayacucho"]
+
+        translation_page.refresh_from_db()
+        translation_page.unpublish()
+        assert titles(spanish_reader(client, "Ayacucho")) == ["Strike in Ayacucho"]
+        assert titles(spanish_reader(client, "huelga")) == []
+
+        translation_page.save_revision().publish()
+        assert titles(spanish_reader(client, "huelga")) == ["Huelga en Ayacucho"]
+
+    @POSTGRES_ONLY
+    def test_a_translation_is_indexed_in_spanish_from_its_first_save(self, news_index, spanish):
+        source = NewsItemPageFactory(parent=news_index, title="Protests in Puno")
+        copy = source.copy_for_translation(spanish, copy_parents=True)
+
+        # The same English words, stemmed each in its page's language.
+        assert title_lexemes(source) == ["protest", "puno"]
+        assert title_lexemes(copy) == ["in", "protests", "pun"]
+        copy.title = "Protestas en Puno"
+        copy.save_revision().publish()
+        assert title_lexemes(copy) == ["protest", "pun"]
+
+    def test_an_edit_in_a_spanish_page_shows_at_once(self, client, news_index, spanish):
+        page = NewsItemPageFactory(parent=news_index, title="Paro en Puno", locale=spanish)
+        assert titles(spanish_reader(client, "paro")) == ["Paro en Puno"]
+        page.title = "Marcha en Puno"
+        page.save_revision().publish()
+        assert titles(spanish_reader(client, "paro")) == []
+        assert titles(spanish_reader(client, "marcha")) == ["Marcha en Puno"]
