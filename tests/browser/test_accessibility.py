@@ -38,7 +38,7 @@ PAGES = [
 def demo_site(home_page):
     call_command("load_demo_content", verbosity=0)
     # Enough older news for a second page of /news/.
-    news_index = NewsIndexPage.objects.get()
+    news_index = NewsIndexPage.objects.get(locale=home_page.locale)  # the English one
     NewsItemPageFactory.create_batch(5, parent=news_index)
     return home_page
 
