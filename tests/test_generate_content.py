@@ -11,6 +11,7 @@ from wagtail.search.models import IndexEntry
 import pytest
 
 from news.models import NewsItemPage
+from tests.conftest import translate
 from tests.factories import NewsItemPageFactory, ThemeFactory
 
 
@@ -62,20 +63,29 @@ def test_needs_a_news_index(home_page):
         generate("--news", "3")
 
 
-def test_a_share_of_the_items_in_spanish(client, news_index):
+def test_spanish_items_need_the_spanish_news_list(news_index, spanish_home):
+    with pytest.raises(CommandError, match="news list in Spanish"):
+        generate("--news", "4", "--spanish", "0.25")
+    assert not NewsItemPage.objects.filter(slug__startswith="generated-").exists()
+
+
+def test_a_share_of_the_items_in_spanish(client, news_index, spanish_home, spanish):
+    news_es = translate(news_index, spanish, title="Noticias", slug="noticias")
     assert "Added 20 generated news items" in generate("--news", "20", "--spanish", "0.25")
     generated = NewsItemPage.objects.filter(slug__startswith="generated-")
     spanish = generated.filter(locale__language_code="es")
     assert spanish.count() == 5
     assert generated.filter(locale=news_index.locale).count() == 15
-    # Spread evenly, and the same items for the same arguments.
+    # Each list numbers its own items.
     steps = sorted(int(slug.split("-")[1]) for slug in spanish.values_list("slug", flat=True))
-    assert steps == [4, 8, 12, 16, 20]
+    assert steps == [1, 2, 3, 4, 5]
     item = spanish.order_by("path").first()
     assert client.get(item.url).status_code == 200
     assert Page.find_problems() == ([], [], [], [], [])
     news_index.refresh_from_db()
-    assert news_index.numchild == 20
+    news_es.refresh_from_db()
+    assert (news_index.numchild, news_es.numchild) == (15, 5)
+    assert item.url.startswith("/es/noticias/")
     # Written in Spanish, and found by its words.
     words = re.findall(r"\w{7,}", item.title)
     assert item.url in client.get("/search/", {"query": " ".join(words)}).content.decode()

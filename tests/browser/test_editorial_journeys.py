@@ -44,7 +44,7 @@ def next_monday_at_seven():
 def test_writer_and_editor_take_a_news_item_through_review_to_a_scheduled_publication(
     demo, sign_in, live_server, browser, mailoutbox
 ):
-    news_index = NewsIndexPage.objects.get(locale__language_code="en-gb")
+    news_index = NewsIndexPage.objects.get(locale=demo.locale)
     go_live = next_monday_at_seven()
 
     # The writer drafts a news item under News.
@@ -185,7 +185,7 @@ def test_news_items_preview_as_page_listing_card_and_shared_link(demo, sign_in, 
 
 
 def test_content_checks_flag_what_editors_should_fix(demo, sign_in, live_server):
-    news_index = NewsIndexPage.objects.get(locale__language_code="en-gb")
+    news_index = NewsIndexPage.objects.get(locale=demo.locale)
     image = Image.objects.create(title="river.jpg", file=get_test_image_file())
     flawed = NewsItemPage(
         title="Spill report",

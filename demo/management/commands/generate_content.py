@@ -72,9 +72,6 @@ class Parent:
         self.locale_id = page.locale_id if locale_id is None else locale_id
         self.tree = tree or Tree(page)
 
-    def sharing(self, locale_id):
-        return Parent(self.page, locale_id=locale_id, tree=self.tree)
-
     def next_path(self):
         """The path of the next child, and its step."""
         step = self.tree.next_step
@@ -133,10 +130,12 @@ class Command(BaseCommand):
             locale = Locale.objects.get_or_create(language_code="es")[0]
             translated = index.get_translation_or_none(locale)
             if translated is None:
-                parents["es"] = parents["en"].sharing(locale_id=locale.pk)
-            else:
-                translated = NewsIndexPage.objects.select_for_update().get(pk=translated.pk)
-                parents["es"] = Parent(translated, locale_id=locale.pk)
+                # A Spanish page lives in the Spanish tree, or it has no Spanish address.
+                raise CommandError(
+                    "--spanish needs the news list in Spanish: run load_demo_content first."
+                )
+            translated = NewsIndexPage.objects.select_for_update().get(pk=translated.pk)
+            parents["es"] = Parent(translated, locale_id=locale.pk)
         themes = {theme.slug: theme for theme in Theme.objects.all()}
         content_type = ContentType.objects.get_for_model(NewsItemPage)
         london = timezone.get_default_timezone()
