@@ -872,9 +872,9 @@ def report(results, args):
         "afresh; which pages a search may show, and result cards, are fragments, as navigation "
         "is), no REDIS_URL. Page cache on: "
         f"PAGE_CACHE_SECONDS=600, REDIS_URL={args.redis_url} (flushed before each server "
-        "start; pages in Redis), search results kept 60 s (the default), so the repeated search is served "
-        "from them after its first run. Static files: CompressedManifestStaticFilesStorage, "
-        "collected via "
+        "start; pages in Redis), search results kept 60 s (the default), so the repeated "
+        "search is served from them after its first run. Static files: "
+        "CompressedManifestStaticFilesStorage, collected via "
         f"{results['static_mode']}.",
         f"- Load: wrk on the same machine, {args.threads} threads, {args.connections} "
         f"connections, {args.duration} s per row after a {args.warmup} s warm-up; wrk's 2 s "
