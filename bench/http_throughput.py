@@ -13,8 +13,9 @@ database that this script creates and drops) it runs migrate and load_demo_conte
 `generate_content --news` to reach each number of news items in turn. For each size it starts
 gunicorn twice, `gunicorn -c config/gunicorn.py` with `config.settings.production`, 2 workers,
 on a free 127.0.0.1 port: once with the page cache off (PAGE_CACHE_SECONDS=0 and
-SEARCH_RESULTS_SECONDS=0, so every search is matched and ranked afresh; local-memory fragment
-cache) and once on (PAGE_CACHE_SECONDS=600, Redis, search results kept for the default 60 s).
+SEARCH_RESULTS_SECONDS=0, so every search is matched and ranked afresh; no Redis) and once on
+(PAGE_CACHE_SECONDS=600, pages in Redis, search results kept for the default 60 s). Fragments
+are kept in each process's memory in both.
 Each page is requested twice first (status and X-Cache are checked and reported), loaded by
 wrk for a short warm-up, then measured by wrk (default 10 s, 2 threads, 16 connections): home,
 news index, a news item, a briefing, a search, a 404, and a static file served by whitenoise (the
@@ -869,12 +870,11 @@ def report(results, args):
         + "; `config.settings.production`, SECURE_SSL_REDIRECT=false, DEBUG off. Page cache off: "
         "PAGE_CACHE_SECONDS=0 and SEARCH_RESULTS_SECONDS=0 (every search matched and ranked "
         "afresh; which pages a search may show, and result cards, are fragments, as navigation "
-        "is), no "
-        "REDIS_URL (local-memory fragment cache). Page cache on: "
+        "is), no REDIS_URL. Page cache on: "
         f"PAGE_CACHE_SECONDS=600, REDIS_URL={args.redis_url} (flushed before each server "
-        "start), search results kept 60 s (the default), so the repeated search is served "
-        "from them after its first run. Static files: CompressedManifestStaticFilesStorage, "
-        "collected via "
+        "start; pages in Redis), search results kept 60 s (the default), so the repeated "
+        "search is served from them after its first run. Static files: "
+        "CompressedManifestStaticFilesStorage, collected via "
         f"{results['static_mode']}.",
         f"- Load: wrk on the same machine, {args.threads} threads, {args.connections} "
         f"connections, {args.duration} s per row after a {args.warmup} s warm-up; wrk's 2 s "
