@@ -29,7 +29,7 @@ from tests.factories import (
     StandardPageFactory,
     ThemeFactory,
 )
-from tests.layers import needs_all
+from tests.layers import ALL_ON, needs_all
 
 POSTGRES_ONLY = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -764,7 +764,9 @@ def test_query_count_does_not_grow_with_items(client, home_page, news_index, bri
     count_queries(client, url)  # the new pages changed the content version: warm again
     many = count_queries(client, url)
     assert few == many
-    assert many <= 30
+    # With the layers off each language lookup (the reader's locale, each result's theme
+    # names) is a query of its own, as in Wagtail; still none per result.
+    assert many <= (30 if ALL_ON else 45)
 
 
 @pytest.mark.parametrize(
