@@ -5,12 +5,14 @@ from django.http import HttpRequest
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from core.sites import site_root
+from wagtail.models import Site
+
+from core.i18n import localized
 
 
 def organisation(request: HttpRequest, social_links=(), description: str = "") -> dict:
     """The charity, as schema.org describes an organisation."""
-    root = site_root(request)
+    root = localized(Site.find_for_request(request).root_page)
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
