@@ -71,7 +71,9 @@ class DemoTranslation:
         join_page = self.translate_join_page(home)
         pitch = self.translate_membership_pitch(join_page)
         if new_home:
-            self.fill_home_page(home_es.specific, briefings, pitch)
+            # Read again: the pages made under it changed its place in the tree (numchild),
+            # which saving the copy made before them would undo.
+            self.fill_home_page(HomePage.objects.get(pk=home_es.pk), briefings, pitch)
         return self.created
 
     # Finding the English demo content.

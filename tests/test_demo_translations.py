@@ -47,6 +47,8 @@ def body_html(page):
 
 def test_every_english_demo_page_has_its_spanish_translation(english, spanish):
     created = translate_demo_content(spanish)
+    # The tree is whole: the Spanish home page knows its children (the menu lists them).
+    assert Page.find_problems() == ([], [], [], [], [])
 
     home = translation(english, spanish)
     assert home.get_parent().is_root() and home.title == english.title
