@@ -247,3 +247,58 @@ class TestNoPageInTheWrongLanguage:
     def test_without_a_spanish_home_es_moves_to_the_english_home(self, client, home_page):
         response = client.get("/es/")
         assert (response.status_code, response["Location"]) == (302, "/")
+
+
+SPANISH_PAGES = [
+    "/es/",
+    "/es/noticias/",
+    "/es/noticias/?theme=environment",
+    "/es/noticias/intoxicacion-por-mercurio-en-madre-de-dios/",
+    "/es/informes/",
+    "/es/informes/derechos-humanos/",
+    "/es/quienes-somos/",
+    "/es/afiliese/",
+    "/es/search/?query=Lima",
+    "/es/no-existe/",
+]
+
+
+def visible_text(response):
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", response.content.decode())
+    # The switcher's link to English is in English on purpose (lang="en-GB").
+    html = re.sub(r'(?s)<li lang="en-GB">.*?</li>', " ", html)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def english_left(text):
+    """The catalogue's English messages (two words or more, translated differently) in `text`."""
+    from django.conf import settings
+
+    import polib
+
+    catalogue = polib.pofile(str(settings.LOCALE_PATHS[0] / "es" / "LC_MESSAGES" / "django.po"))
+    messages = {
+        " ".join(entry.msgid.split())
+        for entry in catalogue
+        if entry.msgstr
+        and entry.msgstr != entry.msgid
+        and "%" not in entry.msgid
+        and "{" not in entry.msgid
+        and len(entry.msgid.split()) >= 2
+    }
+    return sorted(message for message in messages if message in text)
+
+
+class TestNoEnglishInTheSpanishChrome:
+    def test_the_spanish_pages_use_no_english_message_of_the_catalogue(self, client, db):
+        from django.core.management import call_command
+
+        call_command("load_demo_content", verbosity=0, no_admin=True)
+        for url in SPANISH_PAGES:
+            response = client.get(url)
+            assert response.status_code in (200, 404), url
+            assert html_lang(response) == "es", url
+            assert english_left(visible_text(response)) == [], url
+        # Positive control: the English pages do show those messages.
+        english = visible_text(client.get("/news/"))
+        assert english_left(english), "the walker finds no English message on English pages"
