@@ -59,20 +59,19 @@ def active_locale_id() -> int | None:
     return locale_ids().get(language_code())
 
 
-def language_of(locale_id: int) -> str:
+def locale_languages() -> dict[int, str]:
+    """Every locale's language code by id (the same cached lookup as `locale_ids`)."""
+    return {pk: code for code, pk in locale_ids().items()}
+
+
+def locale_language(locale_id: int) -> str:
     """The language code of the locale with this id."""
-    codes = {pk: code for code, pk in locale_ids().items()}
-    return codes.get(locale_id, settings.LANGUAGE_CODE)
+    return locale_languages().get(locale_id, settings.LANGUAGE_CODE)
 
 
 def default_locale_id() -> int | None:
     """The id of the default language's locale (English)."""
     return locale_ids().get(settings.LANGUAGE_CODE)
-
-
-def language_name(code: str) -> str:
-    """A language's own name ('English', 'Español'), from LANGUAGES."""
-    return dict(settings.LANGUAGES).get(code, code)
 
 
 def localized(page: Page) -> Page:
@@ -134,7 +133,7 @@ def redirect_to_own_language(page: Page, request: HttpRequest) -> HttpResponse |
     Wagtail falls back to the English page where a Spanish one is missing, so /es/news/ would
     show the English news list in Spanish chrome, a second address for the same page. None
     when the page is in the language of its address."""
-    own_language = language_of(page.locale_id)
+    own_language = locale_language(page.locale_id)
     if own_language == language_code():
         return None
     return redirect(translate_url(request.get_full_path(), own_language))

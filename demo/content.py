@@ -4,6 +4,15 @@ Only the facts and words of that page: no invented news. Themes are an editorial
 """
 
 import datetime
+import uuid
+
+
+def body_paragraphs(html_paragraphs):
+    """Paragraphs of HTML as the body blocks of a page (English or Spanish alike)."""
+    return [
+        {"type": "paragraph", "value": html, "id": str(uuid.uuid4())} for html in html_paragraphs
+    ]
+
 
 THEMES = [
     ("Human rights", "human-rights"),

@@ -32,12 +32,6 @@ def translate_demo_content(locale):
     return DemoTranslation(locale).run()
 
 
-def paragraphs(html_paragraphs):
-    return [
-        {"type": "paragraph", "value": html, "id": str(uuid.uuid4())} for html in html_paragraphs
-    ]
-
-
 class DemoTranslation:
     def __init__(self, locale):
         self.locale = locale
@@ -51,7 +45,7 @@ class DemoTranslation:
         if home.locale_id == self.locale.pk:
             raise ValueError(f"The demo content is already in {self.locale}.")
         self.source_locale = home.locale
-        self.themes = self.translate_themes()
+        self.translate_themes()
         self.translate_membership_tiers()
 
         # The home page first (every other page is made under it), its text last: it shows the
@@ -95,7 +89,7 @@ class DemoTranslation:
 
     # Pages.
 
-    def translate_page(self, source, *, title, slug, themes=None, **fields):
+    def translate_page(self, source, *, title, slug, **fields):
         """The translation of `source`: made, given these fields and published if missing."""
         existing = source.get_translation_or_none(self.locale)
         if existing is not None:
@@ -105,16 +99,9 @@ class DemoTranslation:
         page.slug = slug
         for name, value in fields.items():
             setattr(page, name, value)
-        if themes is not None:
-            page.themes.set(themes)
         page.save_revision().publish()
         self.created += 1
         return page
-
-    def translated_themes(self, page):
-        """None: a translated page keeps its source's (English) themes, which readers see in
-        their own language (home.models.localize_themes)."""
-        return None
 
     def translated_parent(self, parent):
         return parent.get_translation_or_none(self.locale) if parent is not None else None
@@ -144,8 +131,7 @@ class DemoTranslation:
                 slug=slugify(title_es),
                 date=date_es,
                 summary=summary_es,
-                body=paragraphs([f"<p>{summary_es}</p>"]),
-                themes=self.translated_themes(item),
+                body=en.body_paragraphs([f"<p>{summary_es}</p>"]),
             )
 
     def translate_briefings(self, home):
@@ -173,8 +159,7 @@ class DemoTranslation:
                 title=title_es,
                 slug=slugify(title_es),
                 summary=text_es,
-                body=paragraphs([f"<p>{text_es}</p>"]),
-                themes=self.translated_themes(briefing),
+                body=en.body_paragraphs([f"<p>{text_es}</p>"]),
             )
         return briefings
 
@@ -189,7 +174,7 @@ class DemoTranslation:
                 title=title_es,
                 slug=slug_es,
                 summary=summary_es,
-                body=paragraphs(paragraphs_es),
+                body=en.body_paragraphs(paragraphs_es),
             )
 
     def translate_join_page(self, home):
@@ -241,8 +226,8 @@ class DemoTranslation:
         return snippet, True
 
     def translate_themes(self):
-        """English theme pk: its Spanish theme; empty while themes are not translatable."""
-        themes = {}
+        """The Spanish names of the themes. Pages keep their source's (English) themes, which
+        readers see in their own language (home.models.localize_themes)."""
         for name, slug in en.THEMES:
             name_es = es.THEMES[slug]
             theme = Theme.objects.filter(locale=self.source_locale, slug=slug).first()
@@ -252,8 +237,6 @@ class DemoTranslation:
             theme_es, new = self.translate_snippet(theme, name=name_es)
             if new:
                 theme_es.save()
-            themes[theme.pk] = theme_es
-        return themes
 
     def translate_membership_tiers(self):
         tier_model = apps.get_model("members", "MembershipTier")

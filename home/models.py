@@ -21,7 +21,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from core.caching import cached
 from core.caching.middleware import set_canonical_query
-from core.i18n import LocalizedMixin, active_locale_id, hreflang, language_of
+from core.i18n import LocalizedMixin, active_locale_id, hreflang, locale_language
 from core.privacy import CachedPrivacyMixin, public
 from core.routing import ChildRoutingMixin
 
@@ -182,7 +182,7 @@ class BasePage(LocalizedMixin, CachedPrivacyMixin, ChildRoutingMixin, Page):
         for url in urls:
             # For the sitemap's hreflang alternates (core/sitemap.py).
             url["translation_key"] = self.translation_key
-            url["lang_code"] = hreflang(language_of(self.locale_id))
+            url["lang_code"] = hreflang(locale_language(self.locale_id))
         return urls
 
 

@@ -31,9 +31,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.utils import translation
 
-from wagtail.models import Locale
-
-from core.caching import cached
+from core.i18n import locale_languages
 
 # A language (the part of a language code before any "-") and its PostgreSQL configuration,
 # made by migration 0004.
@@ -61,15 +59,6 @@ def configurations_for(objects: Sequence) -> list[str]:
     site's language's for objects without a locale (images, documents)."""
     languages = locale_languages()
     return [configuration_for(languages.get(getattr(obj, "locale_id", None))) for obj in objects]
-
-
-def locale_languages() -> dict[int, str]:
-    """Every locale's language code, by primary key (a handful of rows, cached; a locale saved
-    changes the content version, core/caching/invalidation.py)."""
-    return cached(
-        "search-locale-languages",
-        lambda: dict(Locale.objects.values_list("pk", "language_code")),
-    )
 
 
 def preferred_locales(language_code: str | None = None) -> list[int]:

@@ -34,10 +34,6 @@ DEMO_ROLE_USERS = [
 ]
 
 
-def _paragraphs(paragraphs):
-    return [{"type": "paragraph", "value": html, "id": str(uuid.uuid4())} for html in paragraphs]
-
-
 class Command(BaseCommand):
     help = "Create the demo page tree and the charity's content (idempotent)."
 
@@ -75,7 +71,7 @@ class Command(BaseCommand):
                 title=title,
                 date=date,
                 summary=summary,
-                body=_paragraphs([f"<p>{summary}</p>"]),
+                body=demo.body_paragraphs([f"<p>{summary}</p>"]),
                 themes=[themes[slug] for slug in theme_slugs],
             )
         briefing_index = self.child(
@@ -92,7 +88,7 @@ class Command(BaseCommand):
                 apps.get_model("briefings", "BriefingPage"),
                 title=title,
                 summary=text,
-                body=_paragraphs([f"<p>{text}</p>"]),
+                body=demo.body_paragraphs([f"<p>{text}</p>"]),
                 last_reviewed=demo.BRIEFINGS_REVIEWED,
                 themes=[themes[slug] for slug in theme_slugs],
             )
@@ -106,7 +102,7 @@ class Command(BaseCommand):
                 title=title,
                 show_in_menus=in_menu,
                 summary=summary,
-                body=_paragraphs(paragraphs),
+                body=demo.body_paragraphs(paragraphs),
             )
             for title, slug, in_menu, summary, paragraphs in demo.STANDARD_PAGES
         }
