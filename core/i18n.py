@@ -96,6 +96,20 @@ def localized(page: Page) -> Page:
     return translation or page
 
 
+def in_reader_language(model, objects=None) -> list:
+    """`objects` of a translatable snippet model (by default every one in the default language,
+    in the model's order), each replaced by its translation in the active language where there
+    is one. One cached lookup of the model's rows, whatever the language."""
+    by_key = cached(
+        f"snippet-translations:{model._meta.label}",
+        lambda: {(obj.translation_key, obj.locale_id): obj for obj in model.objects.all()},
+    )
+    if objects is None:
+        objects = [obj for obj in by_key.values() if obj.locale_id == default_locale_id()]
+    locale_id = active_locale_id()
+    return [by_key.get((obj.translation_key, locale_id), obj) for obj in objects]
+
+
 class LocalizedMixin:
     """`page.localized` (Wagtail: the live translation in the active language, or the page
     itself) from the fragment cache: Wagtail looks the locale and the translation up each time,

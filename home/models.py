@@ -21,7 +21,13 @@ from wagtail_localize.fields import SynchronizedField
 
 from core.caching import cached
 from core.caching.middleware import set_canonical_query
-from core.i18n import LocalizedMixin, active_locale_id, hreflang, locale_language
+from core.i18n import (
+    LocalizedMixin,
+    active_locale_id,
+    hreflang,
+    in_reader_language,
+    locale_language,
+)
 from core.privacy import CachedPrivacyMixin, public
 from core.routing import ChildRoutingMixin
 
@@ -141,13 +147,7 @@ def source_language_themes():
 def localize_themes(themes) -> list[Theme]:
     """`themes` in the reader's language where a translation exists, sorted by name. (A
     translated page keeps the themes of the page it was translated from.)"""
-    locale_id = active_locale_id()
-    by_key = cached(
-        "themes-by-translation",
-        lambda: {(theme.translation_key, theme.locale_id): theme for theme in Theme.objects.all()},
-    )
-    localized = {by_key.get((t.translation_key, locale_id), t) for t in themes}
-    return sorted(localized, key=lambda theme: theme.name)
+    return sorted(set(in_reader_language(Theme, themes)), key=lambda theme: theme.name)
 
 
 class BasePage(LocalizedMixin, CachedPrivacyMixin, ChildRoutingMixin, Page):

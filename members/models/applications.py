@@ -11,8 +11,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
-from core.caching import cached
-from core.i18n import active_locale_id, default_locale_id
+from core.i18n import in_reader_language
 
 
 class MembershipTier(TranslatableMixin, index.Indexed, models.Model):
@@ -64,17 +63,7 @@ def tiers_for_reader() -> list[MembershipTier]:
     """The tiers in the reader's language: each English tier, or its translation once there is
     one, in order."""
 
-    def build():
-        tiers = list(MembershipTier.objects.all())
-        by_key = {(tier.translation_key, tier.locale_id): tier for tier in tiers}
-        return [
-            by_key.get((tier.translation_key, active_locale_id()), tier)
-            for tier in tiers
-            if tier.locale_id == default_locale_id()
-        ]
-
-    # Fragment keys carry the language.
-    return cached("membership-tiers", build)
+    return in_reader_language(MembershipTier)
 
 
 class MembershipApplication(models.Model):
