@@ -3,15 +3,25 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_noop
 
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
-from home.models import BasePage, IndexPage, Theme, localize_themes, source_language_themes
+from home.models import (
+    BasePage,
+    IndexPage,
+    ListingImageMixin,
+    RelatedPage,
+    Theme,
+    localize_themes,
+    source_language_themes,
+)
 from home.previews import ListingPreviewMixin
+from home.related import RelatedStoriesMixin
+from regions.models import Region, by_label
 
 # BriefingIndexPage's name as readers see it in search results (BasePage.get_verbose_name).
 gettext_noop("briefing index page")
@@ -31,7 +41,7 @@ class BriefingIndexPage(IndexPage):
 gettext_noop("briefing page")
 
 
-class BriefingPage(ListingPreviewMixin, BasePage):
+class BriefingPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, BasePage):
     summary = models.TextField(
         max_length=300,
         help_text="One or two sentences shown in listings, search results and when the page is "
@@ -57,6 +67,12 @@ class BriefingPage(ListingPreviewMixin, BasePage):
         limit_choices_to=source_language_themes,
         help_text="Choose the subjects this briefing covers.",
     )
+    regions = ParentalManyToManyField(
+        Region,
+        blank=True,
+        related_name="+",
+        help_text="Choose the regions of Peru this briefing covers.",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -65,15 +81,33 @@ class BriefingPage(ListingPreviewMixin, BasePage):
             [FieldPanel("last_reviewed"), FieldPanel("pdf")], heading="Review and download"
         ),
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
+        *ListingImageMixin.listing_image_panels,
+        InlinePanel(
+            "related_pages",
+            label="Related story",
+            heading="Related stories",
+            help_text="Optional: up to three stories to show under this one, in this order. "
+            "Without them, readers see the newest news items sharing a region or theme.",
+            max_num=3,
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
         index.RelatedFields("themes", [index.SearchField("name"), index.FilterField("slug")]),
+        index.RelatedFields(
+            "regions", [index.SearchField("name"), index.SearchField("spanish_name")]
+        ),
     ]
 
     parent_page_types = ["briefings.BriefingIndexPage"]
     subpage_types = []
+
+    @cached_property
+    def region_list(self):
+        """The regions this page is about, by their names in the reader's language."""
+        return by_label(self.regions.all())
 
     @cached_property
     def theme_list(self):
@@ -82,3 +116,7 @@ class BriefingPage(ListingPreviewMixin, BasePage):
 
     page_description = "A background paper on one subject, kept up to date by editors."
     listing_card_template = "briefings/previews/listing_card.html"
+
+
+class BriefingPageRelated(RelatedPage):
+    source = ParentalKey(BriefingPage, on_delete=models.CASCADE, related_name="related_pages")

@@ -37,7 +37,10 @@ AIMS = (
 NEWS_INDEX_TITLE = "News"
 NEWS_INDEX_INTRO = "News from Peru: human rights, social inclusion and sustainable development."
 
-# (title, date, summary, theme slugs), newest first as on the seed page.
+# (title, date, summary, theme slugs, region slugs), newest first as on the seed page. Each
+# item is tagged with the regions its own text names: a place (Saramurillo, Las Bambas, Cerro
+# Verde, Miraflores) by the region it lies in. The seed gives each item one paragraph, which is
+# its summary: the items have no body of their own.
 NEWS = [
     (
         "Detainees freed in Cordillera del Condor",
@@ -45,6 +48,7 @@ NEWS = [
         "Three people have been freed who were taken captive on 14 November by indigenous groups "
         "in the Cordillera del Cóndor region (Amazonas) in northern Peru.",
         ["indigenous-peoples"],
+        ["amazonas"],
     ),
     (
         "Peru invites UN and IACHR specialists to visit the sites of oil spills",
@@ -54,6 +58,7 @@ NEWS = [
         "Waste, Baskut Tuncak, and to representatives of the Inter-American Commission of Human "
         "Rights (IACHR), to visit the sites of the oil spills in the Amazon.",
         ["environment", "mining-and-oil", "human-rights"],
+        [],
     ),
     (
         "Experts share views on climate change and the problem of water scarcity",
@@ -63,6 +68,7 @@ NEWS = [
         "from Argentina and Colombia as well as representatives from communities across the "
         "Peruvian Andes.",
         ["environment"],
+        ["lima-city"],
     ),
     (
         "University Law battle intensifies",
@@ -72,6 +78,7 @@ NEWS = [
         "APRA, long ago decided that the attempts to tighten the regulation of higher education "
         "needed to be stopped.",
         ["politics"],
+        [],
     ),
     (
         "Saramurillo takes protest to Lima",
@@ -83,6 +90,7 @@ NEWS = [
         "breaks in the North Peruvian pipeline operated by Petroperú. They had had meetings with "
         "the prime minister, Fernando Zavala, and other government officials.",
         ["indigenous-peoples", "mining-and-oil"],
+        ["loreto", "lima-city"],
     ),
     (
         "Mercury poisoning in Madre de Dios",
@@ -91,6 +99,7 @@ NEWS = [
         "carried out by Duke Global Health Institute in the United States which seek to quantify "
         "how much local populations are exposed to mercury poisoning.",
         ["environment", "mining-and-oil"],
+        ["madre-de-dios"],
     ),
     (
         "Fire strikes twice",
@@ -99,6 +108,7 @@ NEWS = [
         "Miraflores. Four people were killed and several were taken to hospital suffering from "
         "smoke inhalation.",
         [],
+        ["lima-city"],
     ),
     (
         "Mining: more protests, more deaths, some dialogue",
@@ -108,6 +118,7 @@ NEWS = [
         "Last week brought further significant events: further deaths at police hands, this time "
         "in La Libertad, and more mining protests in the south.",
         ["mining-and-oil", "human-rights"],
+        ["apurimac", "la-libertad"],
     ),
     (
         "Mining output boosts exports",
@@ -116,6 +127,7 @@ NEWS = [
         "have helped push Peru’s trade balance back towards positive terrain over the first "
         "three quarters of the year.",
         ["mining-and-oil", "economy"],
+        ["apurimac", "arequipa"],
     ),
     (
         "Defending the defenders: human rights defenders at risk",
@@ -123,6 +135,7 @@ NEWS = [
         "An Oxfam document draws attention to the plight of human rights defenders in Latin "
         "America. The report highlights the plight of women in defending human rights",
         ["human-rights"],
+        [],
     ),
 ]
 

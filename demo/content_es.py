@@ -11,7 +11,7 @@ a page about the site by its slug), single texts by the same constant name. Span
 the Spanish titles slugified (`django.utils.text.slugify`), except where the English slug is not
 its title's either (the indexes, the join page, the accessibility statement). Bodies are built
 from these texts as the English ones are (demo/management/commands/load_demo_content.py): a news
-item's or briefing's body is its summary as a paragraph.
+item or briefing has only its summary, which its page shows as the lede.
 
 Not loaded yet: demo/translations.py turns these into Spanish translations of the English pages
 and snippets once the Spanish locale exists.

@@ -120,7 +120,7 @@ class DemoTranslation:
             return
         item_model = apps.get_model("news", "NewsItemPage")
         # Oldest first, as the English were made, so same-day items keep their order.
-        for title, date, summary, _ in reversed(en.NEWS):
+        for title, date, summary, *_ in reversed(en.NEWS):
             item = self.child(index, item_model, slugify(title))
             if not self.is_demo(item, title=title, date=date, summary=summary):
                 continue
@@ -131,7 +131,6 @@ class DemoTranslation:
                 slug=slugify(title_es),
                 date=date_es,
                 summary=summary_es,
-                body=en.body_paragraphs([f"<p>{summary_es}</p>"]),
             )
 
     def translate_briefings(self, home):
@@ -159,7 +158,6 @@ class DemoTranslation:
                 title=title_es,
                 slug=slugify(title_es),
                 summary=text_es,
-                body=en.body_paragraphs([f"<p>{text_es}</p>"]),
             )
         return briefings
 

@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -410,3 +411,84 @@ class StandardPage(BasePage):
     page_description = (
         "A plain page, such as About, Contact, Privacy or the Accessibility statement."
     )
+
+
+class ListingImageMixin(models.Model):
+    """An optional picture for a page's card in lists, the top of the page and its shared
+    link, with alt text that says what it shows here, or marked as decorative."""
+
+    listing_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional. Shown on this page's card in lists, above the text and when the "
+        "page is shared. Landscape works best, at least 1200 × 630 pixels.",
+    )
+    listing_image_alt = models.CharField(
+        "alt text",
+        max_length=200,
+        blank=True,
+        help_text="What the picture shows that matters to this story, for readers who cannot "
+        "see it, e.g. 'Community leaders from Saramurillo marching in Lima'.",
+    )
+    listing_image_decorative = models.BooleanField(
+        "the picture is decorative",
+        default=False,
+        help_text="Tick only if the picture adds nothing a reader would miss; screen readers "
+        "will then skip it.",
+    )
+
+    listing_image_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("listing_image"),
+                FieldPanel("listing_image_alt"),
+                FieldPanel("listing_image_decorative"),
+            ],
+            heading="Picture",
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if (
+            self.listing_image_id
+            and not self.listing_image_alt.strip()
+            and not self.listing_image_decorative
+        ):
+            raise ValidationError(
+                {
+                    "listing_image_alt": "Say what the picture shows, or tick 'the picture is "
+                    "decorative' if it adds nothing a reader would miss."
+                }
+            )
+
+    @property
+    def listing_image_alt_text(self):
+        """The alt attribute: '' for a decorative picture, so screen readers skip it."""
+        return "" if self.listing_image_decorative else self.listing_image_alt.strip()
+
+
+class RelatedPage(Orderable):
+    """A story an editor chose to show under a page, in the editor's order. Each page type
+    that offers them subclasses this with a ParentalKey named `source`."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="A news item or briefing to show under this one.",
+    )
+
+    panels = [PageChooserPanel("page", page_type=["news.NewsItemPage", "briefings.BriefingPage"])]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    def __str__(self):
+        return str(self.page)

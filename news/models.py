@@ -5,8 +5,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -14,9 +14,19 @@ from wagtail.search import index
 
 from core.i18n import hreflang, language_code
 from home.blocks import BodyStreamBlock
-from home.models import BasePage, IndexPage, Theme, localize_themes, source_language_themes
+from home.models import (
+    BasePage,
+    IndexPage,
+    ListingImageMixin,
+    RelatedPage,
+    Theme,
+    localize_themes,
+    source_language_themes,
+)
 from home.previews import ListingPreviewMixin
+from home.related import RelatedStoriesMixin
 from home.seo import organisation
+from regions.models import Region, by_label
 
 from .feeds import AtomNewsFeed, NewsFeed
 
@@ -47,7 +57,7 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
         return AtomNewsFeed(self, self.get_theme(request))(request)
 
 
-class NewsItemPage(ListingPreviewMixin, BasePage):
+class NewsItemPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, BasePage):
     date = models.DateField(
         "publication date",
         help_text="The date readers see on the item; the news list is ordered by it.",
@@ -64,17 +74,37 @@ class NewsItemPage(ListingPreviewMixin, BasePage):
         limit_choices_to=source_language_themes,
         help_text="Choose the subjects this item is about; readers can filter news by them.",
     )
+    regions = ParentalManyToManyField(
+        Region,
+        blank=True,
+        related_name="+",
+        help_text="Choose the regions of Peru this item is about; readers can browse news by "
+        "region.",
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel([FieldPanel("date"), FieldPanel("summary")], heading="Listing"),
         FieldPanel("body"),
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
+        *ListingImageMixin.listing_image_panels,
+        InlinePanel(
+            "related_pages",
+            label="Related story",
+            heading="Related stories",
+            help_text="Optional: up to three stories to show under this one, in this order. "
+            "Without them, readers see the newest news items sharing a region or theme.",
+            max_num=3,
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("date"),
         index.RelatedFields("themes", [index.SearchField("name"), index.FilterField("slug")]),
+        index.RelatedFields(
+            "regions", [index.SearchField("name"), index.SearchField("spanish_name")]
+        ),
     ]
 
     parent_page_types = ["news.NewsIndexPage"]
@@ -86,6 +116,11 @@ class NewsItemPage(ListingPreviewMixin, BasePage):
         verbose_name = _("news item")
         # Listings read the newest few of thousands: walk this index instead of sorting them all.
         indexes = [models.Index(fields=["date", "page_ptr"], name="news_item_date_idx")]
+
+    @cached_property
+    def region_list(self):
+        """The regions this page is about, by their names in the reader's language."""
+        return by_label(self.regions.all())
 
     @cached_property
     def theme_list(self):
@@ -114,3 +149,7 @@ class NewsItemPage(ListingPreviewMixin, BasePage):
         if image:
             data["image"] = [image["url"]]
         return data
+
+
+class NewsItemPageRelated(RelatedPage):
+    source = ParentalKey(NewsItemPage, on_delete=models.CASCADE, related_name="related_pages")

@@ -68,7 +68,7 @@ def texts_en():
         yield f"theme {slug}", name
     yield "news index title", en.NEWS_INDEX_TITLE
     yield "news index intro", en.NEWS_INDEX_INTRO
-    for title, _, summary, _ in en.NEWS:
+    for title, _, summary, *_ in en.NEWS:
         yield f"news {slugify(title)} title", title
         yield f"news {slugify(title)} summary", summary
     yield "briefings index title", en.BRIEFINGS_INDEX_TITLE

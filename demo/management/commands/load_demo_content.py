@@ -64,15 +64,17 @@ class Command(BaseCommand):
             intro=demo.NEWS_INDEX_INTRO,
         )
         # Oldest first, as they were published, so same-day items keep the seed order.
-        for title, date, summary, theme_slugs in reversed(demo.NEWS):
+        regions = {r.slug: r for r in apps.get_model("regions", "Region").objects.all()}
+        for title, date, summary, theme_slugs, region_slugs in reversed(demo.NEWS):
+            # The summary is the item's whole text: the page shows it as its lede.
             self.child(
                 news_index,
                 apps.get_model("news", "NewsItemPage"),
                 title=title,
                 date=date,
                 summary=summary,
-                body=demo.body_paragraphs([f"<p>{summary}</p>"]),
                 themes=[themes[slug] for slug in theme_slugs],
+                regions=[regions[slug] for slug in region_slugs],
             )
         briefing_index = self.child(
             home,
@@ -88,7 +90,6 @@ class Command(BaseCommand):
                 apps.get_model("briefings", "BriefingPage"),
                 title=title,
                 summary=text,
-                body=demo.body_paragraphs([f"<p>{text}</p>"]),
                 last_reviewed=demo.BRIEFINGS_REVIEWED,
                 themes=[themes[slug] for slug in theme_slugs],
             )
@@ -150,7 +151,7 @@ class Command(BaseCommand):
             self.created += created
         return themes
 
-    def child(self, parent, model, *, title, slug=None, themes=(), **fields):
+    def child(self, parent, model, *, title, slug=None, themes=(), regions=(), **fields):
         """The child of `parent` with this slug; created and published if missing."""
         slug = slug or slugify(title)
         existing = model.objects.child_of(parent).filter(slug=slug).first()
@@ -160,6 +161,8 @@ class Command(BaseCommand):
         parent.add_child(instance=page)
         if themes:
             page.themes.set(themes)
+        if regions:
+            page.regions.set(regions)
         page.save_revision().publish()
         self.created += 1
         return page

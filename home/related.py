@@ -1,0 +1,68 @@
+"""The stories shown at the foot of a news item or briefing."""
+
+from django.apps import apps
+from django.db.models import Q
+
+from wagtail.models import Page
+
+from core.caching import cached
+from core.privacy import public
+
+RELATED_COUNT = 3
+
+
+class RelatedStoriesMixin:
+    """`related_stories()`: the stories the editor chose for this page, in the reader's
+    language where translated; or else the newest live, public `related_candidates` in this
+    page's language sharing a region or theme with it. Never the page itself, a draft or a
+    private page. Each page type declares `related_candidates` ('app.Model', lazily, so that
+    one app need not import another) and a `related_pages` inline of home.models.RelatedPage.
+    """
+
+    related_candidates = "news.NewsItemPage"
+
+    def related_stories(self, preview=False):
+        # A preview shows the editor's unsaved choice; the published page may use the cache.
+        if preview or not self.pk:
+            return self._related_stories()
+        return cached(f"related-stories:{self.pk}", self._related_stories)
+
+    def _related_stories(self):
+        chosen = self._chosen_stories()
+        if chosen is not None:
+            return chosen
+        model = apps.get_model(self.related_candidates)
+        shared = Q(themes__in=self.themes.values("pk")) | Q(regions__in=self.regions.values("pk"))
+        # The same language's tree: the home page these pages hang from.
+        home_path = self.path[: Page.steplen * 2]
+        candidates = public(
+            model.objects.live()
+            .filter(shared, locale_id=self.locale_id, path__startswith=home_path)
+            .exclude(translation_key=self.translation_key)
+            .defer_streamfields()
+        )
+        ordering = ("-date", "-pk") if hasattr(model, "date") else ("-pk",)
+        # Distinct pks first: a story sharing two themes is joined twice.
+        sort_fields = ["pk", *(f.lstrip("-") for f in ordering if f.lstrip("-") != "pk")]
+        rows = candidates.order_by(*ordering).values_list(*sort_fields).distinct()
+        pks = [row[0] for row in rows[:RELATED_COUNT]]
+        by_pk = model.objects.defer_streamfields().in_bulk(pks)
+        return [by_pk[pk] for pk in pks if pk in by_pk]
+
+    def _chosen_stories(self):
+        """The editor's choice, or None if the editor chose none."""
+        keys = [
+            item.page.translation_key
+            for item in self.related_pages.select_related("page")
+            if item.page_id and item.page.translation_key != self.translation_key
+        ]
+        if not keys:
+            return None
+        pages = public(
+            Page.objects.filter(translation_key__in=keys).live().defer_streamfields()
+        ).specific()
+        by_key = {}
+        for page in pages:
+            if page.locale_id == self.locale_id or page.translation_key not in by_key:
+                by_key[page.translation_key] = page
+        return [by_key[key] for key in keys if key in by_key]

@@ -1,0 +1,45 @@
+import unicodedata
+
+from django.db import models
+
+from wagtail.search import index
+
+from core.i18n import language_code
+
+
+class Region(index.Indexed, models.Model):
+    """One of Peru's regions (an ISO 3166-2:PE subdivision) that news items and briefings
+    can be tagged with. The list is Peru's, loaded by this app's migrations from the
+    pycountry package (`regions.data`), so editors choose rather than type."""
+
+    code = models.CharField("ISO 3166-2 code", max_length=6, unique=True)
+    slug = models.SlugField(
+        max_length=40,
+        unique=True,
+        help_text="Used in web addresses such as /news/regions/loreto/.",
+    )
+    name = models.CharField(max_length=60, help_text="In English, as readers say it.")
+    spanish_name = models.CharField(max_length=60, help_text="In Spanish, as readers say it.")
+
+    search_fields = [index.SearchField("name"), index.SearchField("spanish_name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        """The region's name in the reader's language."""
+        return self.spanish_name if language_code() == "es" else self.name
+
+
+def by_label(regions) -> list[Region]:
+    """`regions` in alphabetical order of their names in the reader's language, accents
+    aside (Áncash between Amazonas and Apurímac)."""
+    return sorted(regions, key=lambda region: _folded(region.label))
+
+
+def _folded(text):
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
