@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import pgettext
 
 from wagtail.models import Page, Site
@@ -153,7 +154,7 @@ def page_meta(context):
     canonical = request.build_absolute_uri(request.path)
     if params:
         canonical += "?" + urlencode(params)
-    description = page.search_description or getattr(page, "summary", "") or ""
+    description = getattr(page, "meta_description", None) or page.search_description or ""
     image = None
     if share["image"]:
         image = {**share["image"], "url": request.build_absolute_uri(share["image"]["url"])}
@@ -204,7 +205,7 @@ def page_meta(context):
             for t in translations
             if t.locale.language_code != current and t.locale.language_code in OG_LOCALES
         ],
-        "description": " ".join(description.split()),
+        "description": Truncator(" ".join(description.split())).chars(300),
         "image": image,
         "site_name": settings.WAGTAIL_SITE_NAME,
         "og_type": "article" if getattr(page, "date", None) else "website",
