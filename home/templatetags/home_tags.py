@@ -50,7 +50,8 @@ def main_nav(context):
         )
         link["state"] = None
         if isinstance(current, Page):
-            if current.pk == link["pk"]:
+            # A page's own sub-page (the news archive's months) is in its section, not it.
+            if current.pk == link["pk"] and not context.get("subpage_trail"):
                 link["state"] = "page"
             elif link["pk"] != root.pk and current.path.startswith(link["path"]):
                 link["state"] = "true"
@@ -89,7 +90,8 @@ def _trail(context):
             request,
         ),
     )
-    return [*ancestors, here]
+    # A routable page's sub-page (/news/2016/11/) adds its own steps below the page.
+    return [*ancestors, here, *context.get("subpage_trail", [])]
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
@@ -184,7 +186,8 @@ def page_meta(context):
     translations = (
         page.live_translations() if page.pk and hasattr(page, "live_translations") else []
     )
-    if len(translations) > 1:
+    # A sub-page's translations are the page's, not this address's.
+    if len(translations) > 1 and not context.get("subpage_trail"):
         alternates = [
             {
                 "hreflang": i18n.hreflang(t.locale.language_code),
@@ -211,6 +214,8 @@ def page_meta(context):
         "og_type": "article" if getattr(page, "date", None) else "website",
         "twitter_handle": share["twitter_handle"],
         "structured_data": [_json_ld(data) for data in structured if data],
+        # A page served for a combination of parameters it does not index (page_meta.html).
+        "robots_noindex": bool(context.get("robots_noindex")),
     }
 
 
