@@ -346,3 +346,13 @@ def test_query_count_does_not_grow_with_items_or_months(client, news_index, url)
     many = count_queries(client, url)
     assert few == many
     assert many <= (5 if ALL_ON else 40)
+
+
+def test_an_item_links_to_its_month(client, news_index):
+    item = NewsItemPageFactory(parent=news_index, date=datetime.date(2016, 11, 20))
+    NewsItemPageFactory(parent=news_index, date=datetime.date(2016, 10, 2), title="October item")
+    html = client.get(item.url).content.decode()
+    assert '<a class="more-link" href="/news/2016/11/">More news from November 2016</a>' in html
+    month = client.get("/news/2016/11/").content.decode()
+    # The link's page lists the item, and not October's.
+    assert item.title in month and "October item" not in month
