@@ -35,6 +35,7 @@ from core.privacy import CachedPrivacyMixin, public
 from core.routing import ChildRoutingMixin
 
 from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock
+from .pictures import prefetch_listing_images, with_listing_images
 from .seo import organisation
 
 
@@ -239,12 +240,13 @@ class IndexPage(BasePage):
         # The tree filter sits in a subquery so that SQLite, like PostgreSQL, reads the newest
         # items from the date index rather than sorting every item (20 ms at 10,000).
         children = Page.objects.child_of(self).live().filter(pk=OuterRef("pk"))
-        return public(
-            self.listing_model()
-            .objects.filter(Exists(children))
+        model = self.listing_model()
+        items = public(
+            model.objects.filter(Exists(children))
             .defer_streamfields()
             .order_by(*self.listing_order)
         )
+        return with_listing_images(items) if issubclass(model, ListingImageMixin) else items
 
     @cached_property
     def themes(self):
@@ -379,6 +381,7 @@ class HomePage(BasePage):
             pages = public(
                 Page.objects.filter(translation_key__in=keys).live().defer_streamfields()
             ).specific()
+            pages = prefetch_listing_images(pages)
             by_key = {}
             for page in pages:
                 if page.locale_id == self.locale_id or page.translation_key not in by_key:

@@ -8,6 +8,8 @@ from wagtail.models import Page
 from core.caching import cached
 from core.privacy import public
 
+from .pictures import prefetch_listing_images, with_listing_images
+
 RELATED_COUNT = 3
 
 
@@ -56,7 +58,7 @@ class RelatedStoriesMixin:
         sort_fields = ["pk", *(f.lstrip("-") for f in ordering if f.lstrip("-") != "pk")]
         rows = candidates.order_by(*ordering).values_list(*sort_fields).distinct()
         pks = [row[0] for row in rows[:RELATED_COUNT]]
-        by_pk = model.objects.defer_streamfields().in_bulk(pks)
+        by_pk = with_listing_images(model.objects.defer_streamfields()).in_bulk(pks)
         return [by_pk[pk] for pk in pks if pk in by_pk]
 
     def _chosen_stories(self):
@@ -71,6 +73,7 @@ class RelatedStoriesMixin:
         pages = public(
             Page.objects.filter(translation_key__in=keys).live().defer_streamfields()
         ).specific()
+        pages = prefetch_listing_images(pages)
         by_key = {}
         for page in pages:
             if page.locale_id == self.locale_id or page.translation_key not in by_key:

@@ -5,6 +5,7 @@ from django import template
 from core.caching import cached
 from core.privacy import public
 from core.sites import site_root
+from home.pictures import with_listing_images
 from news.models import NewsIndexPage, NewsItemPage
 
 register = template.Library()
@@ -18,7 +19,7 @@ def latest_news(context, count=10):
     items = public(NewsItemPage.objects.live())
     if root is not None:
         items = items.descendant_of(root)
-    return list(items.defer_streamfields().order_by("-date", "-pk")[:count])
+    return list(with_listing_images(items.defer_streamfields().order_by("-date", "-pk"))[:count])
 
 
 @register.inclusion_tag("includes/feed_links.html", takes_context=True)

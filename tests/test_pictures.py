@@ -1,0 +1,151 @@
+"""Listing pictures on news items and briefings: on cards, at the top of the page and in
+shared links; WebP with a JPEG fallback, sized, described or marked decorative; read with
+their lists in a fixed number of queries."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+import wagtail_factories
+
+from briefings.models import BriefingPage
+from home import pictures
+from news.models import NewsItemPage
+from tests.factories import BriefingPageFactory, NewsItemPageFactory
+from tests.layers import needs_all
+from tests.test_query_budget import QUERY_BUDGET
+
+
+@pytest.fixture
+def photo(db):
+    return wagtail_factories.ImageFactory(
+        title="March in Lima", file__width=1600, file__height=1000
+    )
+
+
+def with_picture(page, photo, alt="Leaders from Saramurillo marching in Lima", decorative=False):
+    page.listing_image = photo
+    page.listing_image_alt = alt
+    page.listing_image_decorative = decorative
+    page.save_revision().publish()
+    return page
+
+
+def cards(html):
+    return re.findall(r'<article class="card[^"]*">.*?</article>', html, re.S)
+
+
+def test_a_card_shows_its_picture_in_webp_with_a_sized_jpeg_fallback(client, news_index, photo):
+    with_picture(NewsItemPageFactory(parent=news_index, title="Pictured"), photo)
+    NewsItemPageFactory(parent=news_index, title="Plain")
+    pictured, plain = sorted(cards(client.get("/news/").content.decode()), key=len, reverse=True)
+    source = re.search(r"<source [^>]*>", pictured).group(0)
+    assert 'type="image/webp"' in source and ".webp 320w" in source
+    img = re.search(r"<img [^>]*>", pictured).group(0)
+    assert re.search(r'src="[^"]+\.jpg"', img) or re.search(r'src="[^"]+\.jpeg"', img)
+    assert 'width="160"' in img and 'height="90"' in img and 'loading="lazy"' in img
+    assert 'alt="Leaders from Saramurillo marching in Lima"' in img
+    # Positive control: a card without a picture has no picture element at all.
+    assert "Plain" in plain and "<picture" not in plain and "<img" not in plain
+
+
+def test_a_decorative_picture_has_empty_alt_text(client, news_index, photo):
+    with_picture(NewsItemPageFactory(parent=news_index), photo, alt="Ignored", decorative=True)
+    html = client.get("/news/").content.decode()
+    assert 'alt=""' in html and "Ignored" not in html
+
+
+def test_the_item_page_shows_its_picture_first_and_shares_it(client, news_index, home_page, photo):
+    item = with_picture(NewsItemPageFactory(parent=news_index), photo)
+    html = client.get(item.url).content.decode()
+    article = html[html.index("<article") : html.index("</article>")]
+    img = re.search(r'<img [^>]*class="article__picture"[^>]*>', article).group(0)
+    assert 'width="640"' in img and "lazy" not in img
+    assert 'alt="Leaders from Saramurillo marching in Lima"' in img
+    share = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+    assert share.startswith("http://testserver/media/") and "fill-1200x630" in share
+    assert '<meta property="og:image:width" content="1200">' in html
+    assert (
+        '<meta property="og:image:alt" content="Leaders from Saramurillo marching in Lima">' in html
+    )
+    # Positive control: without its picture the page shares none of its own.
+    plain = NewsItemPageFactory(parent=news_index)
+    assert "og:image" not in client.get(plain.url).content.decode()
+
+
+def test_briefings_show_pictures_too(client, briefing_index, photo):
+    briefing = with_picture(BriefingPageFactory(parent=briefing_index), photo)
+    assert "<picture" in client.get("/briefings/").content.decode()
+    assert "article__picture" in client.get(briefing.url).content.decode()
+
+
+def test_a_picture_needs_alt_text_or_to_be_marked_decorative(news_index, photo):
+    item = NewsItemPageFactory(parent=news_index)
+    item.listing_image = photo
+    item.listing_image_alt = "  "
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert "Say what the picture shows" in str(error.value)
+    item.listing_image_decorative = True
+    item.full_clean()
+    item.listing_image_decorative, item.listing_image_alt = False, "A march in Lima"
+    item.full_clean()
+
+
+def test_a_list_of_pictured_items_reads_no_rendition_one_by_one(client, news_index, photo):
+    items = [NewsItemPageFactory(parent=news_index) for _ in range(3)]
+    for item in items:
+        with_picture(item, photo)
+    # The renditions exist once a reader has seen the list; measured from then on.
+    client.get("/news/")
+    listing = news_index.get_items()
+    with CaptureQueriesContext(connection) as three:
+        assert all(item.listing_image for item in listing)
+        for item in listing:
+            item.listing_image.get_renditions(*pictures.specs(pictures.CARD))
+    more = [NewsItemPageFactory(parent=news_index) for _ in range(7)]
+    for item in more:
+        with_picture(item, photo)
+    client.get("/news/")
+    listing = news_index.get_items()
+    with CaptureQueriesContext(connection) as ten:
+        for item in listing:
+            item.listing_image.get_renditions(*pictures.specs(pictures.CARD))
+    # The list, its images, their renditions: the same for three items as for ten.
+    assert len(three) == len(ten) == 3, [q["sql"] for q in ten]
+
+
+def queries(client, url):
+    client.get(url)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.slow
+@needs_all
+def test_pictures_keep_the_query_budget_at_ten_and_ten_thousand_items(client, home_page, photo):
+    call_command("load_demo_content", verbosity=0)
+    english = NewsItemPage.objects.filter(locale__language_code="en-gb")
+    for item in english.all():
+        with_picture(item, photo)
+    with_picture(BriefingPage.objects.get(slug="human-rights"), photo)
+    urls = [
+        "/",
+        "/news/",
+        "/news/mercury-poisoning-in-madre-de-dios/",
+        "/briefings/",
+        "/briefings/human-rights/",
+    ]
+    with_ten = {url: queries(client, url) for url in urls}
+    call_command("generate_content", news=9_990, verbosity=0)
+    # The ten newest are still the pictured ones, on the home page and the news list.
+    assert english.count() == 10_000
+    with_ten_thousand = {url: queries(client, url) for url in urls}
+    assert with_ten_thousand == with_ten
+    assert max(with_ten.values()) <= QUERY_BUDGET, with_ten
