@@ -145,13 +145,14 @@ class TestRouting:
                 assert client.get(path).status_code == 404, path
 
     @needs_all
-    def test_a_news_item_costs_two_queries_once_found(self, client, news_index):
+    def test_a_news_item_costs_three_queries_once_found(self, client, news_index):
         item = publish(NewsItemPageFactory(parent=news_index))
         queries = warm_queries(client, item.url)
-        # The content version and the item's themes: the home page, the news list and the item
-        # come from the cache.
-        assert len(queries) == 2, queries
+        # The content version, the item's themes and its regions: the home page, the news
+        # list, the item and its related stories come from the cache.
+        assert len(queries) == 3, queries
         assert "core_contentversion" in queries[0] and "home_theme" in queries[1]
+        assert "regions_region" in queries[2]
 
 
 class TestNewsCount:
