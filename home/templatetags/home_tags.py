@@ -153,6 +153,9 @@ def page_meta(context):
     canonical = request.build_absolute_uri(request.path)
     if params:
         canonical += "?" + urlencode(params)
+    # A page that duplicates another names it (a list of one region: the region's page).
+    if context.get("canonical_url"):
+        canonical = request.build_absolute_uri(context["canonical_url"])
     description = page.search_description or getattr(page, "summary", "") or ""
     image = None
     if share["image"]:
@@ -210,6 +213,7 @@ def page_meta(context):
         "og_type": "article" if getattr(page, "date", None) else "website",
         "twitter_handle": share["twitter_handle"],
         "structured_data": [_json_ld(data) for data in structured if data],
+        "robots_noindex": context.get("robots_noindex", False),
     }
 
 
