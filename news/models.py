@@ -64,12 +64,19 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
         # The map and the list only: no listing, and no parameters to validate.
         set_canonical_query(request, {})
         context = super(IndexPage, self).get_context(request)
+        context["translation_subpath"] = self.reverse_subpage("regions")
         return TemplateResponse(request, "news/news_regions_page.html", context)
 
     @path("regions/<slug:slug>/", name="region")
     def region(self, request, slug):
         region = region_for_slug(slug)
-        return self.render(request, region=region, template="news/news_region_page.html")
+        return self.render(
+            request,
+            region=region,
+            template="news/news_region_page.html",
+            # Each translation of this list has the same sub-route: the region in its language.
+            context_overrides={"translation_subpath": self.reverse_subpage("region", args=[slug])},
+        )
 
     @path("regions/<slug:slug>/feed/", name="region_feed")
     def region_rss_feed(self, request, slug):

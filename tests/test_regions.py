@@ -16,7 +16,7 @@ from regions.data import TILES
 from regions.models import Region
 from tests.conftest import translate
 from tests.factories import NewsItemPageFactory, ThemeFactory
-from tests.test_languages import english_left, visible_text
+from tests.test_languages import alternates, english_left, switcher, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -363,6 +363,19 @@ class TestSpanish:
         assert h1(client.get("/es/noticias/?region=lima-city")) == "Noticias: Lima Metropolitana"
         # Positive control: the English page keeps the English names.
         assert h1(client.get("/news/regions/lima-city/")) == "News from Lima (city)"
+
+    @pytest.mark.parametrize("subpath", ["regions/", "regions/tacna/"])
+    def test_the_other_language_is_the_same_region_page(self, client, spanish_news, subpath):
+        english = client.get(f"/news/{subpath}")
+        assert switcher(english) == {"Español": f"/es/noticias/{subpath}"}
+        assert alternates(english) == {
+            "en-GB": f"http://testserver/news/{subpath}",
+            "es": f"http://testserver/es/noticias/{subpath}",
+            "x-default": f"http://testserver/news/{subpath}",
+        }
+        assert switcher(client.get(f"/es/noticias/{subpath}")) == {"English": f"/news/{subpath}"}
+        # Positive control: the news page's own are the news pages.
+        assert switcher(client.get("/news/?region=tacna")) == {"Español": "/es/noticias/"}
 
     def test_spanish_feed(self, client, spanish_news):
         feed = feedparser.parse(client.get("/es/noticias/regions/lima-city/feed/").content)
