@@ -196,7 +196,7 @@ def _block(block_type, value):
 
 def news_item(rng, language="en"):
     """Fields for one invented news item in `language` ("en" or "es"): title, date, summary,
-    body and theme slugs."""
+    body and the names of the regions its text names (`region_names`); and its theme slugs."""
     phrases = PHRASES[language]
     words, themes = _words(rng, phrases)
     title = rng.choice(phrases["titles"]).format(**words)
@@ -217,4 +217,12 @@ def news_item(rng, language="en"):
             "date": date.isoformat(),
         }
         body.append(_block("citation", citation))
-    return {"title": title, "date": date, "summary": summary[:300], "body": body}, themes
+    summary = summary[:300]
+    named = words["region"] in f"{title} {summary} {body}"
+    return {
+        "title": title,
+        "date": date,
+        "summary": summary,
+        "body": body,
+        "region_names": [words["region"]] if named else [],
+    }, themes

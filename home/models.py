@@ -1,3 +1,4 @@
+import html
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 
@@ -165,6 +167,23 @@ class BasePage(LocalizedMixin, CachedPrivacyMixin, ChildRoutingMixin, Page):
 
     class Meta:
         abstract = True
+
+    # Where the page's description comes from when the editor wrote no search description
+    # (Promote tab): the first of these fields it has with any text.
+    description_fields = ("summary", "intro")
+
+    @property
+    def meta_description(self):
+        """One paragraph of plain text saying what the page is about, for search engines and
+        shared links: the editor's search description, or else the page's own words."""
+        texts = [self.search_description] + [
+            getattr(self, name, "") for name in self.description_fields
+        ]
+        for text in texts:
+            plain = " ".join(strip_tags(str(text or "")).split())
+            if plain:
+                return html.unescape(plain)
+        return ""
 
     @classmethod
     def get_verbose_name(cls):
@@ -348,6 +367,7 @@ class HomePage(BasePage):
     ]
     max_count = 1
     page_description = "The front page of the site: latest news, the aims, featured briefings."
+    description_fields = ("aims",)
 
     def get_structured_data(self, request, social_links, image=None):
         data = organisation(request, social_links, self.aims)

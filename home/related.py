@@ -21,6 +21,13 @@ class RelatedStoriesMixin:
 
     related_candidates = "news.NewsItemPage"
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_stories"] = self.related_stories(
+            preview=getattr(request, "is_preview", False)
+        )
+        return context
+
     def related_stories(self, preview=False):
         # A preview shows the editor's unsaved choice; the published page may use the cache.
         if preview or not self.pk:
@@ -32,7 +39,10 @@ class RelatedStoriesMixin:
         if chosen is not None:
             return chosen
         model = apps.get_model(self.related_candidates)
-        shared = Q(themes__in=self.themes.values("pk")) | Q(regions__in=self.regions.values("pk"))
+        # Lists rather than subqueries: a preview's themes and regions are not saved yet.
+        shared = Q(themes__in=[theme.pk for theme in self.themes.all()]) | Q(
+            regions__in=[region.pk for region in self.regions.all()]
+        )
         # The same language's tree: the home page these pages hang from.
         home_path = self.path[: Page.steplen * 2]
         candidates = public(

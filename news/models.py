@@ -1,14 +1,21 @@
+import calendar
+import datetime
+
 from django import forms
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Count
+from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -113,6 +120,88 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
                 url += f"?page={page_obj.number}"
             context["canonical_url"] = url
         return context
+
+    # The dated archive: /news/2016/ and /news/2016/11/. Four-digit years and two-digit months
+    # only (/news/2016/1/ is not an address); a period without items is a 404.
+    @re_path(r"^(?P<year>\d{4})/$", name="archive_year")
+    def archive_year(self, request, year):
+        return self.archive(request, int(year))
+
+    @re_path(r"^(?P<year>\d{4})/(?P<month>\d{2})/$", name="archive_month")
+    def archive_month(self, request, year, month):
+        return self.archive(request, int(year), int(month))
+
+    def archive_months(self):
+        """(year, month, number of items) for each month with items, newest first: one query,
+        cached until the content changes. The archive's addresses and counts come from it."""
+        months = (
+            self.get_items()
+            .order_by()
+            .values_list("date__year", "date__month")
+            .annotate(count=Count("pk"))
+        )
+        # int(): PostgreSQL's EXTRACT may answer a decimal.
+        return cached(
+            f"news-archive-months:{self.pk}",
+            lambda: sorted(((int(y), int(m), count) for y, m, count in months), reverse=True),
+        )
+
+    def archive_path(self, year, month=None):
+        """A year's or a month's address below this page's: '2016/' or '2016/11/'."""
+        if month is None:
+            return self.reverse_subpage("archive_year", args=[f"{year:04d}"])
+        return self.reverse_subpage("archive_month", args=[f"{year:04d}", f"{month:02d}"])
+
+    def archive(self, request, year, month=None):
+        """The live, public items of one year or month, newest first, paginated as the list."""
+        months = [
+            (y, m, count)
+            for y, m, count in self.archive_months()
+            if y == year and month in (None, m)
+        ]
+        # Also what makes month 13, month 00 or year 0000 a 404: no item has such a date.
+        if not months:
+            raise Http404("No news in that period.")
+        first = datetime.date(year, month or 1, 1)
+        last = datetime.date(year, month or 12, calendar.monthrange(year, month or 12)[1])
+        items = self.get_items().filter(date__range=(first, last))
+        paginator = Paginator(items, self.items_per_page)
+        paginator.count = sum(count for _y, _m, count in months)
+        # As the list: ?page=abc is the first page, a page beyond the last the last.
+        page_obj = paginator.get_page(request.GET.get("page"))
+        set_canonical_query(request, {"page": page_obj.number} if page_obj.number > 1 else {})
+        base = self.get_url(request)
+        year_crumb = {"title": str(year), "url": base + self.archive_path(year)}
+        if month is None:
+            title, trail = str(year), [year_crumb]
+        else:
+            title = date_format(first, "YEAR_MONTH_FORMAT")
+            url = base + self.archive_path(year, month)
+            trail = [year_crumb, {"title": capfirst(title), "url": url}]
+        # The archive's own listing replaces IndexPage's (which filters by theme).
+        context = super(IndexPage, self).get_context(request)
+        context.update(
+            {
+                "archive": {"year": year, "month": month, "title": title},
+                "year_months": [
+                    {
+                        "date": datetime.date(y, m, 1),
+                        "count": count,
+                        "url": base + self.archive_path(y, m),
+                    }
+                    for y, m, count in months
+                ]
+                if month is None
+                else [],
+                "items": page_obj,
+                "page_obj": page_obj,
+                "page_range": paginator.get_elided_page_range(page_obj.number),
+                "subpage_trail": trail,
+                # Any other parameter (a theme, a campaign's tag) changes nothing here.
+                "robots_noindex": any(key != "page" for key in request.GET),
+            }
+        )
+        return TemplateResponse(request, "news/news_archive_page.html", context)
 
 
 class NewsItemPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, BasePage):

@@ -63,3 +63,13 @@ def peru_regions():
             }
         )
     return regions
+
+
+def load_regions(region_model):
+    """Create or update every region in `region_model` (the migration's historical model, or
+    the real one); the number made."""
+    made = 0
+    for region in peru_regions():
+        _, created = region_model.objects.update_or_create(code=region.pop("code"), defaults=region)
+        made += created
+    return made

@@ -12,6 +12,8 @@ import pytest
 from wagtail_localize.models import Translation
 
 from home.models import HomePage
+from regions.data import load_regions
+from regions.models import Region
 from tests.factories import BriefingIndexPageFactory, NewsIndexPageFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
@@ -42,6 +44,9 @@ def default_home_page():
         codename="submit_translation",
         defaults={"name": "Can submit translations"},
     )
+    # Peru's regions, which a migration loads, go with a flush too.
+    if not Region.objects.exists():
+        load_regions(Region)
     site = Site.objects.filter(is_default_site=True).first()
     if site is not None:
         return site.root_page.specific

@@ -94,3 +94,15 @@ def test_a_share_of_the_items_in_spanish(client, news_index, spanish_home, spani
 def test_the_share_is_checked(news_index):
     with pytest.raises(CommandError, match="share from 0 to 1"):
         generate("--news", "3", "--spanish", "1.5")
+
+
+def test_items_carry_the_regions_their_text_names(news_index):
+    generate("--news", "40")
+    tagged = 0
+    for item in NewsItemPage.objects.prefetch_related("regions"):
+        text = f"{item.title} {item.summary} {item.body}"
+        for region in item.regions.all():
+            assert region.name.split(" (")[0] in text or region.spanish_name in text
+            tagged += 1
+    # Positive control: the invented texts do name regions, so some are tagged.
+    assert tagged >= 10

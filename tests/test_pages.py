@@ -47,6 +47,7 @@ def news_item_data(**overrides):
         "date": "2016-11-20",
         "summary": "Studies quantify exposure to mercury.",
         "body": body_data(),
+        "related_pages": inline_formset([]),
         **overrides,
     }
 
@@ -58,6 +59,7 @@ def briefing_data(**overrides):
         "summary": "A century of autocratic governments and a civil war.",
         "last_reviewed": "2016-11-27",
         "body": body_data(),
+        "related_pages": inline_formset([]),
         **overrides,
     }
 

@@ -21,6 +21,7 @@ from wagtail.search.backends import get_search_backend
 
 import pytest
 
+from regions.models import Region
 from search.models import QueryOutcome
 from search.query import MAX_LENGTH, MAX_TERMS, clean_query
 from tests.factories import (
@@ -118,6 +119,18 @@ class TestWhatIsFound:
             "Amazon briefing",
             "Detainees freed",
         ]
+
+    def test_a_region_name_without_accents(self, client, news_index, briefing_index):
+        item = NewsItemPageFactory(parent=news_index, title="Detainees freed")
+        item.regions.set([Region.objects.get(slug="apurimac")])
+        item.save_revision().publish()
+        briefing = BriefingPageFactory(parent=briefing_index, title="Gold briefing")
+        briefing.regions.set([Region.objects.get(slug="madre-de-dios")])
+        briefing.save_revision().publish()
+        NewsItemPageFactory(parent=news_index, title="University Law")
+        # The name is only in the tag; readers type it without the accent.
+        assert titles(search(client, "apurimac")) == ["Detainees freed"]
+        assert titles(search(client, "Madre de Dios")) == ["Gold briefing"]
 
     def test_heading_levels_are_not_indexed(self, client, news_index):
         heading = {"type": "heading", "value": {"text": "Background", "level": "h2"}}

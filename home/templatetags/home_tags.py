@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import pgettext
 
 from wagtail.models import Page, Site
@@ -49,7 +50,8 @@ def main_nav(context):
         )
         link["state"] = None
         if isinstance(current, Page):
-            if current.pk == link["pk"]:
+            # A page's own sub-page (the news archive's months) is in its section, not it.
+            if current.pk == link["pk"] and not context.get("subpage_trail"):
                 link["state"] = "page"
             elif link["pk"] != root.pk and current.path.startswith(link["path"]):
                 link["state"] = "true"
@@ -88,7 +90,8 @@ def _trail(context):
             request,
         ),
     )
-    return [*ancestors, here]
+    # A routable page's sub-page (/news/2016/11/) adds its own steps below the page.
+    return [*ancestors, here, *context.get("subpage_trail", [])]
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
@@ -162,7 +165,7 @@ def page_meta(context):
     # A page that duplicates another names it (a list of one region: the region's page).
     if context.get("canonical_url"):
         canonical = request.build_absolute_uri(context["canonical_url"])
-    description = page.search_description or getattr(page, "summary", "") or ""
+    description = getattr(page, "meta_description", None) or page.search_description or ""
     image = None
     if share["image"]:
         image = {**share["image"], "url": request.build_absolute_uri(share["image"]["url"])}
@@ -194,7 +197,9 @@ def page_meta(context):
     translations = (
         page.live_translations() if page.pk and hasattr(page, "live_translations") else []
     )
-    if len(translations) > 1:
+    # A sub-page's translations are the page's, not this address's, unless the sub-page says
+    # where it is in each (the same region's news).
+    if len(translations) > 1 and (subpath or not context.get("subpage_trail")):
         alternates = [
             {
                 "hreflang": i18n.hreflang(t.locale.language_code),
@@ -215,13 +220,14 @@ def page_meta(context):
             for t in translations
             if t.locale.language_code != current and t.locale.language_code in OG_LOCALES
         ],
-        "description": " ".join(description.split()),
+        "description": Truncator(" ".join(description.split())).chars(300),
         "image": image,
         "site_name": settings.WAGTAIL_SITE_NAME,
         "og_type": "article" if getattr(page, "date", None) else "website",
         "twitter_handle": share["twitter_handle"],
         "structured_data": [_json_ld(data) for data in structured if data],
-        "robots_noindex": context.get("robots_noindex", False),
+        # A page served for a combination of parameters it does not index (page_meta.html).
+        "robots_noindex": bool(context.get("robots_noindex")),
     }
 
 

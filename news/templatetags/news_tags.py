@@ -1,3 +1,5 @@
+import datetime
+
 from django import template
 
 from core.caching import cached
@@ -46,3 +48,30 @@ def news_feed_links(context):
 def news_index_url(context):
     """The address of the site's news list ('' if it has none)."""
     return news_feed_links(context).get("index", "")
+
+
+@register.simple_tag(takes_context=True)
+def news_months(context):
+    """The months with news on this news list, newest first, by year, with their counts and
+    addresses (for news/includes/news_months_nav.html)."""
+    request, page, archive = context.get("request"), context.get("page"), context.get("archive")
+    if request is None or not isinstance(page, NewsIndexPage) or not page.pk:
+        return []
+    base, years = page.get_url(request), {}
+    for year, month, count in page.archive_months():
+        if year not in years:
+            years[year] = {
+                "year": year,
+                "url": base + page.archive_path(year),
+                "current": bool(archive) and (archive["year"], archive["month"]) == (year, None),
+                "months": [],
+            }
+        years[year]["months"].append(
+            {
+                "date": datetime.date(year, month, 1),
+                "count": count,
+                "url": base + page.archive_path(year, month),
+                "current": bool(archive) and (archive["year"], archive["month"]) == (year, month),
+            }
+        )
+    return list(years.values())

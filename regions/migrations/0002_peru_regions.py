@@ -2,11 +2,9 @@ from django.db import migrations
 
 
 def load_regions(apps, schema_editor):
-    from regions.data import peru_regions
+    from regions.data import load_regions
 
-    Region = apps.get_model("regions", "Region")
-    for region in peru_regions():
-        Region.objects.update_or_create(code=region.pop("code"), defaults=region)
+    load_regions(apps.get_model("regions", "Region"))
 
 
 class Migration(migrations.Migration):

@@ -24,6 +24,8 @@ PAGES = [
     "/news/?theme=environment",
     "/news/?page=2",
     "/news/mercury-poisoning-in-madre-de-dios/",
+    "/news/2016/",
+    "/news/2016/11/",
     "/briefings/",
     "/briefings/human-rights/",
     "/about/",
@@ -34,6 +36,7 @@ PAGES = [
     "/es/",
     "/es/noticias/",
     "/es/noticias/intoxicacion-por-mercurio-en-madre-de-dios/",
+    "/es/noticias/2016/11/",
     "/es/informes/derechos-humanos/",
     "/es/afiliese/",
     "/es/no-existe/",
@@ -164,7 +167,10 @@ def test_news_item_prints_title_date_body_and_address_without_navigation(
     expect(page.get_by_role("navigation", name="Breadcrumb")).to_be_hidden()
     expect(page.locator("footer")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    expect(page.locator("article time")).to_have_text("20 November 2016")
+    expect(page.locator(".article__meta time")).to_have_text("20 November 2016")
+    # The related stories are for reading on, not for the printed page.
+    expect(page.get_by_role("heading", name="Related stories")).to_be_hidden()
     expect(page.get_by_text(f"Printed from {live_server.url}{path}")).to_be_visible()
     page.emulate_media(media="screen")
     expect(page.get_by_text("Printed from")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Related stories")).to_be_visible()

@@ -33,6 +33,7 @@ from core.caching import advance_content_version
 from demo.synthetic import news_item
 from home.models import Theme
 from news.models import NewsIndexPage, NewsItemPage
+from regions.models import Region
 
 SLUG_PREFIX = "generated-"
 BATCH_SIZE = 250
@@ -137,6 +138,12 @@ class Command(BaseCommand):
             translated = NewsIndexPage.objects.select_for_update().get(pk=translated.pk)
             parents["es"] = Parent(translated, locale_id=locale.pk)
         themes = {theme.slug: theme for theme in Theme.objects.all()}
+        # The invented texts name regions as readers do, in either language ("Lima" is the
+        # city's, as the demo's own items use it).
+        regions = {}
+        for region in Region.objects.all():
+            regions[region.name] = regions[region.spanish_name] = region
+        regions["Lima"] = Region.objects.get(code="PE-LMA")
         content_type = ContentType.objects.get_for_model(NewsItemPage)
         london = timezone.get_default_timezone()
 
@@ -174,6 +181,7 @@ class Command(BaseCommand):
                             body=fields["body"],
                         ),
                         [themes[slug] for slug in theme_slugs if slug in themes],
+                        [regions[name] for name in fields.pop("region_names") if name in regions],
                     )
                 )
             self.insert(items)
@@ -186,7 +194,7 @@ class Command(BaseCommand):
 
     def insert(self, items):
         """Write one batch: base page rows, news item rows, themes, then the search index."""
-        pages = [page for page, _ in items]
+        pages = [page for page, *_ in items]
         # Django cannot bulk_create a multi-table model: insert the Page rows first...
         base_rows = Page.objects.bulk_create([_base_row(page) for page in pages])
         for page, row in zip(pages, base_rows, strict=True):
@@ -209,12 +217,20 @@ class Command(BaseCommand):
         through.objects.bulk_create(
             [
                 through(newsitempage_id=page.pk, theme_id=theme.pk)
-                for page, page_themes in items
+                for page, page_themes, _ in items
                 for theme in page_themes
             ]
         )
+        through = NewsItemPage.regions.through
+        through.objects.bulk_create(
+            [
+                through(newsitempage_id=page.pk, region_id=region.pk)
+                for page, _, page_regions in items
+                for region in page_regions
+            ]
+        )
         indexed = NewsItemPage.objects.filter(pk__in=[page.pk for page in pages])
-        indexed = list(indexed.prefetch_related("themes"))
+        indexed = list(indexed.prefetch_related("themes", "regions"))
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(NewsItemPage, indexed)
 

@@ -24,6 +24,7 @@ from PIL import ImageDraw, ImageFont
 from demo import content as demo
 from demo.translations import translate_demo_content
 from home.models import HomePage, HomePageFeaturedBriefing, SiteSettings, StandardPage, Theme
+from regions.data import load_regions
 
 DEMO_ADMIN_USERNAME = "admin"
 # One account per role (see setup_roles), so each can be tried in the editor.
@@ -64,7 +65,11 @@ class Command(BaseCommand):
             intro=demo.NEWS_INDEX_INTRO,
         )
         # Oldest first, as they were published, so same-day items keep the seed order.
-        regions = {r.slug: r for r in apps.get_model("regions", "Region").objects.all()}
+        # Peru's regions come with the migrations; made again if a database was emptied.
+        region_model = apps.get_model("regions", "Region")
+        if not region_model.objects.exists():
+            self.created += load_regions(region_model)
+        regions = {r.slug: r for r in region_model.objects.all()}
         for title, date, summary, theme_slugs, region_slugs in reversed(demo.NEWS):
             # The summary is the item's whole text: the page shows it as its lede.
             self.child(
