@@ -10,8 +10,8 @@ from django.template.response import TemplateResponse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -71,19 +71,33 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
         # The map and the list only: no listing, and no parameters to validate.
         set_canonical_query(request, {})
         context = super(IndexPage, self).get_context(request)
-        context["translation_subpath"] = self.reverse_subpage("regions")
+        context.update(
+            {
+                "subpage_trail": self.regions_trail(request),
+                "translation_subpath": self.reverse_subpage("regions"),
+            }
+        )
         return TemplateResponse(request, "news/news_regions_page.html", context)
 
     @path("regions/<slug:slug>/", name="region")
     def region(self, request, slug):
         region = region_for_slug(slug)
+        crumb = {"title": region.label, "url": self.region_url(region, request)}
         return self.render(
             request,
             region=region,
             template="news/news_region_page.html",
-            # Each translation of this list has the same sub-route: the region in its language.
-            context_overrides={"translation_subpath": self.reverse_subpage("region", args=[slug])},
+            context_overrides={
+                "subpage_trail": [*self.regions_trail(request), crumb],
+                # Each translation of this list has the same sub-route: the region in its
+                # language.
+                "translation_subpath": self.reverse_subpage("region", args=[slug]),
+            },
         )
+
+    def regions_trail(self, request):
+        url = self.get_url(request) + self.reverse_subpage("regions")
+        return [{"title": gettext("News by region"), "url": url}]
 
     @path("regions/<slug:slug>/feed/", name="region_feed")
     def region_rss_feed(self, request, slug):

@@ -169,6 +169,25 @@ class TestRegionPage:
         assert 'href="/news/regions/madre-de-dios/feed/atom/"' in html(response)
         assert len(tiles(response)) == 26
 
+    def test_breadcrumbs_lead_back_to_the_regions_and_all_news(self, client, news_index):
+        def crumbs(url):
+            found = re.search(r'<nav class="breadcrumbs".*?</nav>', html(client.get(url)), re.S)
+            return re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', found[0])
+
+        assert crumbs("/news/regions/lima-city/") == [
+            ("/", "", "Home"),
+            ("/news/", "", "News"),
+            ("/news/regions/", "", "News by region"),
+            ("/news/regions/lima-city/", ' aria-current="page"', "Lima (city)"),
+        ]
+        assert crumbs("/news/regions/")[-1] == (
+            "/news/regions/",
+            ' aria-current="page"',
+            "News by region",
+        )
+        # Positive control: the news list itself has no trail to show.
+        assert '<nav class="breadcrumbs"' not in html(client.get("/news/?region=lima-city"))
+
     def test_a_region_without_news_has_its_page(self, client, news_index):
         item_in(news_index, "loreto", title="Pipeline spill")
         response = client.get("/news/regions/tacna/")
