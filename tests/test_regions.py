@@ -16,6 +16,7 @@ from regions.data import TILES
 from regions.models import Region
 from tests.conftest import translate
 from tests.factories import NewsItemPageFactory, ThemeFactory
+from tests.layers import needs
 from tests.test_languages import alternates, english_left, switcher, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -306,6 +307,7 @@ class TestMap:
         assert len(tiles(client.get("/news/"))) == 26
         assert "<details open>" in html(client.get("/news/?region=loreto"))
 
+    @needs("fragment cache")
     def test_counts_in_one_query_then_from_the_cache(self, news_index):
         item_in(news_index, "loreto", "amazonas")
         item_in(news_index, "loreto")
@@ -340,6 +342,9 @@ class TestSearchEngines:
         response = client.get("/news/?theme=environment&region=loreto")
         assert response.status_code == 200
         assert canonical(response) == "http://testserver/news/?theme=environment&amp;region=loreto"
+        assert NOINDEX in html(response)
+        response = client.get("/news/regions/loreto/?theme=environment")
+        assert canonical(response) == "http://testserver/news/regions/loreto/?theme=environment"
         assert NOINDEX in html(response)
         # Positive controls: a theme alone, and the news page, are indexed.
         assert NOINDEX not in html(client.get("/news/?theme=environment"))
