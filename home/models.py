@@ -210,7 +210,8 @@ class BasePage(LocalizedMixin, CachedPrivacyMixin, ChildRoutingMixin, Page):
 class IndexPage(BasePage):
     """A page listing its children, all of its one child page type: the news list and the
     briefings share this listing (live, public, newest or editor's order, paginated if
-    `items_per_page` is set, filtered by ?theme= if `theme_filter`)."""
+    `items_per_page` is set, filtered by ?theme= if `theme_filter`, and by region where the
+    subclass offers it, `get_region`)."""
 
     intro = models.TextField(
         blank=True,
@@ -274,6 +275,10 @@ class IndexPage(BasePage):
             raise Http404("No such theme.")
         return theme
 
+    def get_region(self, request):
+        """The region named by ?region=: None here; an index whose pages have regions says."""
+        return None
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         items = self.get_items()
@@ -282,12 +287,21 @@ class IndexPage(BasePage):
             items = items.filter(themes__translation_key=theme.translation_key)
         canonical = {"theme": theme.slug} if theme else {}
         context["theme"] = theme
+        # A region's own page names it in its address (a sub-route's `region`), not in ?region=.
+        region = kwargs.get("region") or self.get_region(request)
+        if region is not None:
+            items = items.filter(regions=region)
+            if "region" not in kwargs:
+                canonical["region"] = region.slug
+        context["region"] = region
         if self.items_per_page:
             paginator = Paginator(items, self.items_per_page)
             # Counting thousands of items costs more than the rest of the page; the count
             # changes only with the content, which is what the cache's keys follow.
             paginator.count = cached(
-                f"listing-count:{self.pk}:{theme.pk if theme else 'all'}", items.count
+                f"listing-count:{self.pk}:{theme.pk if theme else 'all'}:"
+                f"{region.pk if region else 'all'}",
+                items.count,
             )
             page_obj = paginator.get_page(request.GET.get("page"))
             if page_obj.number > 1:

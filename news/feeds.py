@@ -1,5 +1,6 @@
-"""RSS 2.0 and Atom feeds of the latest news, optionally for one theme: one pair for each
-language's news list, in the language of its address (Django's feeds take the active one)."""
+"""RSS 2.0 and Atom feeds of the latest news, optionally for one theme, one region or both: one
+pair for each language's news list and each region's page, in the language of its address
+(Django's feeds take the active one)."""
 
 import datetime
 
@@ -16,10 +17,11 @@ FEED_LENGTH = 20
 class NewsFeed(Feed):
     feed_type = Rss201rev2Feed
 
-    def __init__(self, index, theme=None):
+    def __init__(self, index, theme=None, region=None):
         super().__init__()
         self.index = index
         self.theme = theme
+        self.region = region
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
@@ -27,6 +29,19 @@ class NewsFeed(Feed):
 
     def title(self):
         site_name = self.index.get_site().site_name or gettext("News")
+        if self.region and self.theme:
+            return gettext("%(site)s: %(index)s about %(theme)s from %(region)s") % {
+                "site": site_name,
+                "index": self.index.title,
+                "theme": self.theme.name,
+                "region": self.region.label,
+            }
+        if self.region:
+            return gettext("%(site)s: %(index)s from %(region)s") % {
+                "site": site_name,
+                "index": self.index.title,
+                "region": self.region.label,
+            }
         if self.theme:
             return gettext("%(site)s: %(index)s about %(theme)s") % {
                 "site": site_name,
@@ -37,7 +52,10 @@ class NewsFeed(Feed):
 
     # Relative links: the syndication framework makes them absolute with the request's host.
     def link(self):
-        url = self.index.get_url(self.request)
+        if self.region:
+            url = self.index.region_url(self.region, self.request)
+        else:
+            url = self.index.get_url(self.request)
         return f"{url}?theme={self.theme.slug}" if self.theme else url
 
     def description(self):
@@ -52,6 +70,8 @@ class NewsFeed(Feed):
         items = self.index.get_items().prefetch_related("themes")
         if self.theme:
             items = items.filter(themes__translation_key=self.theme.translation_key)
+        if self.region:
+            items = items.filter(regions=self.region)
         return items[:FEED_LENGTH]
 
     def item_title(self, item):

@@ -10,8 +10,8 @@ from django.template.response import TemplateResponse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -36,7 +36,7 @@ from home.models import (
 from home.previews import ListingPreviewMixin
 from home.related import RelatedStoriesMixin
 from home.seo import organisation
-from regions.models import Region, by_label
+from regions.models import Region, by_label, count_by_region, region_for_slug
 
 from .feeds import AtomNewsFeed, NewsFeed
 
@@ -65,6 +65,75 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
     @path("feed/atom/", name="atom_feed")
     def atom_feed(self, request):
         return AtomNewsFeed(self, self.get_theme(request))(request)
+
+    @path("regions/", name="regions")
+    def regions_index(self, request):
+        # The map and the list only: no listing, and no parameters to validate.
+        set_canonical_query(request, {})
+        context = super(IndexPage, self).get_context(request)
+        context.update(
+            {
+                "subpage_trail": self.regions_trail(request),
+                "translation_subpath": self.reverse_subpage("regions"),
+            }
+        )
+        return TemplateResponse(request, "news/news_regions_page.html", context)
+
+    @path("regions/<slug:slug>/", name="region")
+    def region(self, request, slug):
+        region = region_for_slug(slug)
+        crumb = {"title": region.label, "url": self.region_url(region, request)}
+        return self.render(
+            request,
+            region=region,
+            template="news/news_region_page.html",
+            context_overrides={
+                "subpage_trail": [*self.regions_trail(request), crumb],
+                # Each translation of this list has the same sub-route: the region in its
+                # language.
+                "translation_subpath": self.reverse_subpage("region", args=[slug]),
+            },
+        )
+
+    def regions_trail(self, request):
+        url = self.get_url(request) + self.reverse_subpage("regions")
+        return [{"title": gettext("News by region"), "url": url}]
+
+    @path("regions/<slug:slug>/feed/", name="region_feed")
+    def region_rss_feed(self, request, slug):
+        return NewsFeed(self, self.get_theme(request), region_for_slug(slug))(request)
+
+    @path("regions/<slug:slug>/feed/atom/", name="region_atom_feed")
+    def region_atom_feed(self, request, slug):
+        return AtomNewsFeed(self, self.get_theme(request), region_for_slug(slug))(request)
+
+    def get_region(self, request):
+        """The region named by ?region=, None without one; an unknown region is a 404."""
+        slug = request.GET.get("region")
+        return region_for_slug(slug) if slug else None
+
+    def region_url(self, region, request=None):
+        """The address of the region's own page."""
+        return self.get_url(request) + self.reverse_subpage("region", args=[region.slug])
+
+    def region_counts(self):
+        """How many live, public items each region has, by region pk (none: left out)."""
+        return cached(f"region-counts:{self.pk}", lambda: count_by_region(self.get_items()))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        region = context["region"]
+        if region is not None and context["theme"] is not None:
+            # Each theme in each region: hundreds of thin lists, useful to readers only.
+            context["robots_noindex"] = True
+        elif region is not None and "region" not in kwargs:
+            # ?region= alone lists what the region's own page lists: that page is canonical.
+            url = self.region_url(region, request)
+            page_obj = context.get("page_obj")
+            if page_obj is not None and page_obj.number > 1:
+                url += f"?page={page_obj.number}"
+            context["canonical_url"] = url
+        return context
 
     # The dated archive: /news/2016/ and /news/2016/11/. Four-digit years and two-digit months
     # only (/news/2016/1/ is not an address); a period without items is a 404.

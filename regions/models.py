@@ -1,9 +1,12 @@
 import unicodedata
 
 from django.db import models
+from django.db.models import Count
+from django.http import Http404
 
 from wagtail.search import index
 
+from core.caching import cached
 from core.i18n import language_code
 
 
@@ -43,3 +46,24 @@ def by_label(regions) -> list[Region]:
 
 def _folded(text):
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def all_regions() -> list[Region]:
+    """Every region, from the fragment cache: the list changes only with a migration, which
+    changes the code's version the cache's keys carry."""
+    return cached("regions", lambda: list(Region.objects.all()))
+
+
+def region_for_slug(slug) -> Region:
+    """The region of a web address; an unknown one is a 404."""
+    for region in all_regions():
+        if region.slug == slug:
+            return region
+    raise Http404("No such region.")
+
+
+def count_by_region(pages) -> dict[int, int]:
+    """How many of `pages` (a queryset of a page type with `regions`) each region has, by
+    region pk, in one query; regions without any are left out."""
+    rows = pages.order_by().values("regions").annotate(count=Count("pk"))
+    return {row["regions"]: row["count"] for row in rows if row["regions"] is not None}

@@ -30,6 +30,10 @@ PAGES = [
     "/join/",
     "/join/thanks/",
     "/news/feed/",
+    "/news/regions/",
+    "/news/regions/loreto/",
+    "/news/?region=loreto",
+    "/news/regions/loreto/feed/",
     "/no-such-page/",
     # The same pages in Spanish.
     "/es/",
@@ -45,6 +49,7 @@ PAGES = [
     "/es/afiliese/",
     "/es/afiliese/thanks/",
     "/es/noticias/feed/",
+    "/es/noticias/regions/loreto/",
     "/es/no-existe/",
 ]
 

@@ -181,6 +181,12 @@ def home_url(context):
     return (root.get_url(request) if root else None) or "/"
 
 
+def _translation_url(page, request, subpath):
+    """`page`'s address, at its sub-route `subpath` ('' for the page itself)."""
+    url = page.get_url(request)
+    return url + subpath if url else url
+
+
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)
 def page_meta(context):
     """Canonical link, description, Open Graph, Twitter card and JSON-LD for the page."""
@@ -193,6 +199,9 @@ def page_meta(context):
     canonical = request.build_absolute_uri(request.path)
     if params:
         canonical += "?" + urlencode(params)
+    # A page that duplicates another names it (a list of one region: the region's page).
+    if context.get("canonical_url"):
+        canonical = request.build_absolute_uri(context["canonical_url"])
     description = getattr(page, "meta_description", None) or page.search_description or ""
     image = _page_share_image(page, request) or share["image"]
     if image:
@@ -220,15 +229,18 @@ def page_meta(context):
             }
         )
     alternates = []
+    # A sub-route's page (a region's news) is at the same sub-route of each translation.
+    subpath = context.get("translation_subpath", "")
     translations = (
         page.live_translations() if page.pk and hasattr(page, "live_translations") else []
     )
-    # A sub-page's translations are the page's, not this address's.
-    if len(translations) > 1 and not context.get("subpage_trail"):
+    # A sub-page's translations are the page's, not this address's, unless the sub-page says
+    # where it is in each (the same region's news).
+    if len(translations) > 1 and (subpath or not context.get("subpage_trail")):
         alternates = [
             {
                 "hreflang": i18n.hreflang(t.locale.language_code),
-                "url": request.build_absolute_uri(t.get_url(request)),
+                "url": request.build_absolute_uri(_translation_url(t, request, subpath)),
             }
             for t in translations
         ]
@@ -279,8 +291,10 @@ def language_switcher(context):
     current = i18n.language_code()
     translations = {}
     if isinstance(page, Page) and page.pk and hasattr(page, "live_translations"):
+        subpath = context.get("translation_subpath", "")
         translations = {
-            p.locale.language_code: p.get_url(request) for p in page.live_translations()
+            p.locale.language_code: _translation_url(p, request, subpath)
+            for p in page.live_translations()
         }
     homes = {root.locale.language_code: root.get_url(request) for root in site_roots(request)}
     links = []

@@ -1,0 +1,424 @@
+"""News by region: the ?region= filter, each region's page and feeds, /news/regions/, the tile
+map of Peru and its list, what search engines are told about them, and Spanish."""
+
+import datetime
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import PageViewRestriction
+
+import feedparser
+import pytest
+
+from regions.data import TILES
+from regions.models import Region
+from tests.conftest import translate
+from tests.factories import NewsItemPageFactory, ThemeFactory
+from tests.layers import needs
+from tests.test_languages import alternates, english_left, switcher, visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def day(n):
+    return datetime.date(2016, 11, 27) - datetime.timedelta(days=n)
+
+
+def region(slug):
+    return Region.objects.get(slug=slug)
+
+
+def item_in(news_index, *slugs, **fields):
+    """A published news item about the regions named by `slugs`."""
+    item = NewsItemPageFactory(parent=news_index, **fields)
+    item.regions.set([region(slug) for slug in slugs])
+    item.save()
+    return item
+
+
+def titles(response):
+    """Item titles in the order a reader sees them."""
+    return re.findall(r'class="card__title"><a href="[^"]*">([^<]*)</a>', response.content.decode())
+
+
+def html(response):
+    return response.content.decode()
+
+
+def h1(response):
+    return re.search(r'<h1 class="page-title">(.*?)</h1>', html(response), re.S).group(1).strip()
+
+
+def canonical(response):
+    return re.search(r'<link rel="canonical" href="([^"]+)">', html(response)).group(1)
+
+
+NOINDEX = '<meta name="robots" content="noindex, follow">'
+
+TILE_LINK = re.compile(
+    r'<a href="([^"]+)" class="region-map__tile region-map__tile--(\d)" aria-label="([^"]+)"'
+    r'( aria-current="page")?>'
+)
+LIST_LINK = re.compile(
+    r'<li><a href="([^"]+)"( aria-current="page")?>([^<]+)</a> '
+    r'<span class="region-list__count">([^<]+)</span></li>'
+)
+
+
+def tiles(response):
+    """The map's links: {href: (shade, accessible name, current)}."""
+    svg = re.search(r"<svg.*?</svg>", html(response), re.S).group(0)
+    return {
+        href: (int(shade), name, bool(current))
+        for href, shade, name, current in TILE_LINK.findall(svg)
+    }
+
+
+def region_list(response):
+    """The plain list's links, in order: [(href, label, count text, current)]."""
+    found = re.search(r'<ul class="region-list">.*?</ul>', html(response), re.S).group(0)
+    return [
+        (href, label, count, bool(current))
+        for href, current, label, count in LIST_LINK.findall(found)
+    ]
+
+
+class TestRegionFilter:
+    def test_lists_only_the_regions_items(self, client, news_index):
+        item_in(news_index, "loreto", title="Pipeline spill", date=day(1))
+        item_in(news_index, "loreto", "amazonas", title="Amazon summit", date=day(2))
+        item_in(news_index, "cusco", title="Cusco strike", date=day(0))
+        # Positive control: the unfiltered list has the Cusco item.
+        assert "Cusco strike" in titles(client.get("/news/"))
+        response = client.get("/news/?region=loreto")
+        assert response.status_code == 200
+        assert titles(response) == ["Pipeline spill", "Amazon summit"]
+        assert h1(response) == "News: Loreto"
+        assert "<title>News: Loreto | " in html(response)
+
+    def test_combined_with_a_theme(self, client, news_index):
+        environment = ThemeFactory(name="Environment", slug="environment")
+        both = item_in(news_index, "loreto", title="Both", date=day(0))
+        both.themes.set([environment])
+        both.save()
+        item_in(news_index, "loreto", title="Region only", date=day(1))
+        other = item_in(news_index, "cusco", title="Theme only", date=day(2))
+        other.themes.set([environment])
+        other.save()
+        assert titles(client.get("/news/?theme=environment")) == ["Both", "Theme only"]
+        response = client.get("/news/?theme=environment&region=loreto")
+        assert titles(response) == ["Both"]
+        assert h1(response) == "News: Environment – Loreto"
+        # On a region's list, the theme links keep the region.
+        assert 'href="/news/?theme=environment&amp;region=loreto" aria-current="page"' in html(
+            response
+        )
+
+    @pytest.mark.parametrize(
+        "good, bad",
+        [
+            ("/news/?region=loreto", "/news/?region=nowhere"),
+            ("/news/?region=loreto", "/news/?region=%3Cscript%3Ealert(1)%3C/script%3E"),
+            ("/news/?theme=environment&region=loreto", "/news/?theme=environment&region=nowhere"),
+            ("/news/regions/loreto/", "/news/regions/nowhere/"),
+            ("/news/regions/loreto/", "/news/regions/%3Cscript%3E/"),
+            ("/news/regions/loreto/feed/", "/news/regions/nowhere/feed/"),
+            ("/news/regions/loreto/feed/atom/", "/news/regions/nowhere/feed/atom/"),
+            ("/news/regions/loreto/feed/", "/news/regions/loreto/feed/?theme=nothing"),
+        ],
+    )
+    def test_an_unknown_region_is_a_404(self, client, news_index, good, bad):
+        ThemeFactory(slug="environment")
+        item_in(news_index, "loreto")
+        assert client.get(good).status_code == 200
+        assert client.get(bad).status_code == 404
+
+    def test_pages_and_their_counts_follow_the_region(self, client, news_index):
+        for n in range(12):
+            item_in(news_index, "loreto", title=f"Loreto {n:02d}", date=day(n))
+        for n in range(3):
+            item_in(news_index, "cusco", title=f"Cusco {n}", date=day(20 + n))
+        # Counted once for all the news (two pages), the count must not serve a region too.
+        assert 'href="?page=2"' in html(client.get("/news/"))
+        assert 'class="pagination"' not in html(client.get("/news/?region=cusco"))
+        for url in ("/news/?region=loreto", "/news/regions/loreto/"):
+            first = client.get(url)
+            assert titles(first) == [f"Loreto {n:02d}" for n in range(10)]
+            assert 'class="pagination"' in html(first)
+            second = client.get(f"{url}{'&' if '?' in url else '?'}page=2")
+            assert titles(second) == ["Loreto 10", "Loreto 11"]
+
+
+class TestRegionPage:
+    def test_lists_the_regions_items_newest_first_with_the_map(self, client, news_index):
+        item_in(news_index, "madre-de-dios", title="Older", date=day(5))
+        item_in(news_index, "madre-de-dios", "cusco", title="Newer", date=day(1))
+        item_in(news_index, "cusco", title="Elsewhere", date=day(0))
+        response = client.get("/news/regions/madre-de-dios/")
+        assert response.status_code == 200
+        assert titles(response) == ["Newer", "Older"]
+        assert h1(response) == "News from Madre de Dios"
+        assert canonical(response) == "http://testserver/news/regions/madre-de-dios/"
+        assert NOINDEX not in html(response)
+        # Its feeds, announced in the head and linked in the page.
+        assert (
+            '<link rel="alternate" type="application/rss+xml" title="News from Madre de Dios '
+            '(RSS)" href="/news/regions/madre-de-dios/feed/">' in html(response)
+        )
+        assert 'href="/news/regions/madre-de-dios/feed/atom/"' in html(response)
+        assert len(tiles(response)) == 26
+
+    def test_breadcrumbs_lead_back_to_the_regions_and_all_news(self, client, news_index):
+        def crumbs(url):
+            found = re.search(r'<nav class="breadcrumbs".*?</nav>', html(client.get(url)), re.S)
+            return re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', found[0])
+
+        assert crumbs("/news/regions/lima-city/") == [
+            ("/", "", "Home"),
+            ("/news/", "", "News"),
+            ("/news/regions/", "", "News by region"),
+            ("/news/regions/lima-city/", ' aria-current="page"', "Lima (city)"),
+        ]
+        assert crumbs("/news/regions/")[-1] == (
+            "/news/regions/",
+            ' aria-current="page"',
+            "News by region",
+        )
+        # Positive control: the news list itself has no trail to show.
+        assert '<nav class="breadcrumbs"' not in html(client.get("/news/?region=lima-city"))
+
+    def test_a_region_without_news_has_its_page(self, client, news_index):
+        item_in(news_index, "loreto", title="Pipeline spill")
+        response = client.get("/news/regions/tacna/")
+        assert response.status_code == 200
+        assert titles(response) == []
+        assert 'There is no news from Tacna yet. <a href="/news/">See all news</a>.' in html(
+            response
+        )
+        # Positive control: a region with news does not say so.
+        assert "There is no news" not in html(client.get("/news/regions/loreto/"))
+
+    def test_later_pages_are_canonical_with_their_number(self, client, news_index):
+        for n in range(12):
+            item_in(news_index, "loreto", date=day(n))
+        response = client.get("/news/regions/loreto/?page=2&utm_source=x")
+        assert canonical(response) == "http://testserver/news/regions/loreto/?page=2"
+        assert NOINDEX not in html(response)
+
+    @pytest.mark.parametrize(
+        "url", ["/news/regions/loreto/feed/", "/news/regions/loreto/feed/atom/"]
+    )
+    def test_its_feeds(self, client, news_index, url):
+        item_in(news_index, "loreto", title="Pipeline spill", date=day(1))
+        item_in(news_index, "loreto", "amazonas", title="Amazon summit", date=day(2))
+        item_in(news_index, "cusco", title="Cusco strike", date=day(0))
+        draft = item_in(news_index, "loreto", title="Draft item", date=day(0))
+        draft.unpublish()
+        response = client.get(url)
+        assert response.status_code == 200
+        feed = feedparser.parse(response.content)
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert [entry.title for entry in feed.entries] == ["Pipeline spill", "Amazon summit"]
+        assert "Loreto" in feed.feed.title
+        assert feed.feed.link == "http://testserver/news/regions/loreto/"
+        # Positive control: the site's feed has the others.
+        everything = feedparser.parse(client.get(url.replace("regions/loreto/", "")).content)
+        assert "Cusco strike" in [entry.title for entry in everything.entries]
+
+    def test_the_regions_page_has_the_map_and_the_list(self, client, news_index):
+        item_in(news_index, "loreto")
+        response = client.get("/news/regions/")
+        assert response.status_code == 200
+        assert h1(response) == "News by region"
+        assert len(tiles(response)) == len(region_list(response)) == 26
+        assert canonical(client.get("/news/regions/?page=3")) == "http://testserver/news/regions/"
+        # Linked from the news page.
+        assert 'href="/news/regions/"' in html(client.get("/news/"))
+
+
+class TestMap:
+    def test_one_link_a_region_named_with_its_count_as_in_the_list(self, client, news_index):
+        item_in(news_index, "loreto", "amazonas")
+        item_in(news_index, "loreto")
+        response = client.get("/news/regions/")
+        on_map = tiles(response)
+        assert len(on_map) == len(TILES) == Region.objects.count() == 26
+        listed = region_list(response)
+        assert set(on_map) == {href for href, *_ in listed}
+        assert on_map["/news/regions/loreto/"][1] == "Loreto, LOR: 2 news items"
+        assert on_map["/news/regions/amazonas/"][1] == "Amazonas, AMA: 1 news item"
+        assert on_map["/news/regions/tacna/"][1] == "Tacna, TAC: no news yet"
+        assert ("/news/regions/loreto/", "Loreto", "2 news items", False) in listed
+        # The list is in alphabetical order, accents aside.
+        labels = [label for _, label, *_ in listed]
+        assert labels[:3] == ["Amazonas", "Áncash", "Apurímac"]
+        # Every tile's address is a page.
+        for href in on_map:
+            assert client.get(href).status_code == 200, href
+
+    def test_shaded_by_count(self, client, news_index):
+        for slug, count in (("loreto", 5), ("cusco", 4), ("puno", 3), ("tacna", 2), ("ica", 1)):
+            for _ in range(count):
+                item_in(news_index, slug)
+        shades = {
+            href: shade for href, (shade, _, _) in tiles(client.get("/news/regions/")).items()
+        }
+        assert [shades[f"/news/regions/{slug}/"] for slug in ("loreto", "cusco", "puno")] == [
+            3,
+            3,
+            2,
+        ]
+        assert [shades[f"/news/regions/{slug}/"] for slug in ("tacna", "ica", "piura")] == [2, 1, 0]
+        html_ = html(client.get("/news/regions/"))
+        # The legend says what each shade means.
+        for shade, words in enumerate(["none yet", "one", "two or three", "four or more"]):
+            assert f'region-map__tile--{shade}" aria-hidden="true"></span>{words}</li>' in html_
+
+    def test_drafts_and_private_items_are_neither_listed_nor_counted(self, client, news_index):
+        item_in(news_index, "loreto", title="Public item")
+        draft = item_in(news_index, "loreto", title="Draft item")
+        draft.unpublish()
+        private = item_in(news_index, "loreto", title="Private item")
+        PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+        members = item_in(news_index, "loreto", title="Members item")
+        PageViewRestriction.objects.create(page=members, restriction_type="login")
+        response = client.get("/news/regions/loreto/")
+        assert titles(response) == ["Public item"]
+        assert tiles(response)["/news/regions/loreto/"][:2] == (1, "Loreto, LOR: 1 news item")
+        assert titles(client.get("/news/?region=loreto")) == ["Public item"]
+
+    def test_the_current_region_is_marked(self, client, news_index):
+        response = client.get("/news/regions/cusco/")
+        current = [href for href, (_, _, is_current) in tiles(response).items() if is_current]
+        assert current == ["/news/regions/cusco/"]
+        listed = [href for href, _, _, is_current in region_list(response) if is_current]
+        assert listed == ["/news/regions/cusco/"]
+        # Positive control: nothing is current on the page of all regions.
+        assert not any(
+            is_current for _, _, is_current in tiles(client.get("/news/regions/")).values()
+        )
+
+    def test_on_the_news_page_in_a_details_open_for_a_region(self, client, news_index):
+        item_in(news_index, "loreto")
+        closed = html(client.get("/news/"))
+        assert "<details>" in closed and "<summary>Browse news by region</summary>" in closed
+        assert len(tiles(client.get("/news/"))) == 26
+        assert "<details open>" in html(client.get("/news/?region=loreto"))
+
+    @needs("fragment cache")
+    def test_counts_in_one_query_then_from_the_cache(self, news_index):
+        item_in(news_index, "loreto", "amazonas")
+        item_in(news_index, "loreto")
+        item_in(news_index)
+
+        def reading_items(queries):
+            # Outside a request the content version is read for each cache key: not counted.
+            return [q["sql"] for q in queries if "news_newsitempage" in q["sql"]]
+
+        with CaptureQueriesContext(connection) as queries:
+            counts = news_index.region_counts()
+        assert len(reading_items(queries)) == 1
+        assert counts == {region("loreto").pk: 2, region("amazonas").pk: 1}
+        with CaptureQueriesContext(connection) as queries:
+            assert news_index.region_counts() == counts
+        assert reading_items(queries) == []
+
+
+class TestSearchEngines:
+    def test_a_region_alone_is_canonical_at_the_regions_page(self, client, news_index):
+        for n in range(12):
+            item_in(news_index, "loreto", date=day(n))
+        response = client.get("/news/?region=loreto")
+        assert canonical(response) == "http://testserver/news/regions/loreto/"
+        assert NOINDEX not in html(response)
+        response = client.get("/news/?region=loreto&page=2")
+        assert canonical(response) == "http://testserver/news/regions/loreto/?page=2"
+
+    def test_a_region_with_a_theme_is_not_indexed(self, client, news_index):
+        ThemeFactory(slug="environment")
+        item_in(news_index, "loreto")
+        response = client.get("/news/?theme=environment&region=loreto")
+        assert response.status_code == 200
+        assert canonical(response) == "http://testserver/news/?theme=environment&amp;region=loreto"
+        assert NOINDEX in html(response)
+        response = client.get("/news/regions/loreto/?theme=environment")
+        assert canonical(response) == "http://testserver/news/regions/loreto/?theme=environment"
+        assert NOINDEX in html(response)
+        # Positive controls: a theme alone, and the news page, are indexed.
+        assert NOINDEX not in html(client.get("/news/?theme=environment"))
+        assert NOINDEX not in html(client.get("/news/"))
+
+    def test_the_page_cache_keeps_region_pages_and_only_their_canonical_query(
+        self, client, news_index, settings
+    ):
+        settings.PAGE_CACHE_SECONDS = 300
+        item_in(news_index, "loreto")
+        for url in ("/news/regions/loreto/", "/news/regions/", "/news/?region=loreto"):
+            client.get(url)
+            assert client.get(url)["X-Cache"] == "hit", url
+        client.get("/news/regions/loreto/?region=cusco")
+        assert "X-Cache" not in client.get("/news/regions/loreto/?region=cusco")
+
+
+@pytest.fixture
+def spanish_news(news_index, spanish_home, spanish):
+    item = item_in(news_index, "lima-city", title="Protest in Lima", slug="protest")
+    news_es = translate(news_index, spanish, title="Noticias", slug="noticias")
+    translate(item, spanish, title="Protesta en Lima", slug="protesta")
+    return news_es
+
+
+class TestSpanish:
+    def test_region_names_in_spanish(self, client, spanish_news):
+        response = client.get("/es/noticias/regions/lima-city/")
+        assert response.status_code == 200
+        assert titles(response) == ["Protesta en Lima"]
+        assert h1(response) == "Noticias de Lima Metropolitana"
+        on_map = tiles(response)
+        assert on_map["/es/noticias/regions/lima-city/"][1:] == (
+            "Lima Metropolitana, LMA: 1 noticia",
+            True,
+        )
+        assert on_map["/es/noticias/regions/tacna/"][1] == "Tacna, TAC: aún no hay noticias"
+        labels = [label for _, label, *_ in region_list(response)]
+        assert "Lima (región)" in labels and "Lima (region)" not in labels
+        assert h1(client.get("/es/noticias/?region=lima-city")) == "Noticias: Lima Metropolitana"
+        # Positive control: the English page keeps the English names.
+        assert h1(client.get("/news/regions/lima-city/")) == "News from Lima (city)"
+
+    @pytest.mark.parametrize("subpath", ["regions/", "regions/tacna/"])
+    def test_the_other_language_is_the_same_region_page(self, client, spanish_news, subpath):
+        english = client.get(f"/news/{subpath}")
+        assert switcher(english) == {"Español": f"/es/noticias/{subpath}"}
+        assert alternates(english) == {
+            "en-GB": f"http://testserver/news/{subpath}",
+            "es": f"http://testserver/es/noticias/{subpath}",
+            "x-default": f"http://testserver/news/{subpath}",
+        }
+        assert switcher(client.get(f"/es/noticias/{subpath}")) == {"English": f"/news/{subpath}"}
+        # Positive control: the news page's own are the news pages.
+        assert switcher(client.get("/news/?region=tacna")) == {"Español": "/es/noticias/"}
+
+    def test_spanish_feed(self, client, spanish_news):
+        feed = feedparser.parse(client.get("/es/noticias/regions/lima-city/feed/").content)
+        assert [entry.title for entry in feed.entries] == ["Protesta en Lima"]
+        assert "Noticias de Lima Metropolitana" in feed.feed.title
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/es/noticias/regions/",
+            "/es/noticias/regions/lima-city/",
+            "/es/noticias/regions/tacna/",
+            "/es/noticias/?region=lima-city",
+        ],
+    )
+    def test_no_english_left(self, client, spanish_news, url):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert english_left(visible_text(response)) == [], url
+        # Positive control: the English page shows the catalogue's messages.
+        english = client.get(url.replace("/es/noticias/", "/news/"))
+        assert english_left(visible_text(english))
