@@ -1,7 +1,9 @@
 import calendar
 import datetime
+import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count
@@ -218,6 +220,10 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
         return TemplateResponse(request, "news/news_archive_page.html", context)
 
 
+# The first part of the news list's routes (feed/, regions/, 2016/), which no item may take.
+RESERVED_SLUG = re.compile(r"^(feed|regions|\d{4})$")
+
+
 class NewsItemPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, BasePage):
     date = models.DateField(
         "publication date",
@@ -277,6 +283,17 @@ class NewsItemPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, 
         verbose_name = _("news item")
         # Listings read the newest few of thousands: walk this index instead of sorting them all.
         indexes = [models.Index(fields=["date", "page_ptr"], name="news_item_date_idx")]
+
+    def clean(self):
+        super().clean()
+        # The news list's own addresses come before its items': an item there is unreachable.
+        if RESERVED_SLUG.match(self.slug or ""):
+            raise ValidationError(
+                {
+                    "slug": "This address is taken by the news list itself (its feeds, "
+                    "regions or archive). Choose another slug."
+                }
+            )
 
     @cached_property
     def region_list(self):

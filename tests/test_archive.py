@@ -4,6 +4,7 @@ addresses, titles and canonical links, in English and Spanish."""
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -356,3 +357,15 @@ def test_an_item_links_to_its_month(client, news_index):
     month = client.get("/news/2016/11/").content.decode()
     # The link's page lists the item, and not October's.
     assert item.title in month and "October item" not in month
+
+
+@pytest.mark.parametrize("slug", ["regions", "feed", "2016"])
+def test_an_item_may_not_take_an_address_of_the_list(news_index, slug):
+    item = NewsItemPageFactory.build(title="Taken", slug=slug, date=datetime.date(2016, 11, 1))
+    with pytest.raises(ValidationError) as error:
+        news_index.add_child(instance=item)
+    assert "taken by the news list itself" in str(error.value)
+    # Positive control: an ordinary slug is accepted.
+    item = NewsItemPageFactory.build(title="Taken", slug=f"{slug}-of-peru")
+    news_index.add_child(instance=item)
+    assert item.pk
