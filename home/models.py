@@ -35,7 +35,8 @@ from core.privacy import CachedPrivacyMixin, public
 from core.routing import ChildRoutingMixin
 
 from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock
-from .pictures import prefetch_listing_images, with_listing_images
+from .pictures import with_listing_images
+from .related import chosen_pages
 from .seo import organisation
 
 
@@ -388,19 +389,8 @@ class HomePage(BasePage):
         """The featured briefings that readers may see, in the editor's order."""
 
         def build():
-            # Each chosen briefing in this page's language where it has been translated (a
-            # translated home page keeps the choices of the one it was translated from).
             chosen = [item.page for item in self.featured_briefings.select_related("page")]
-            keys = [page.translation_key for page in chosen if page is not None]
-            pages = public(
-                Page.objects.filter(translation_key__in=keys).live().defer_streamfields()
-            ).specific()
-            pages = prefetch_listing_images(pages)
-            by_key = {}
-            for page in pages:
-                if page.locale_id == self.locale_id or page.translation_key not in by_key:
-                    by_key[page.translation_key] = page
-            return [by_key[key] for key in keys if key in by_key]
+            return chosen_pages(chosen, self.locale_id)
 
         # A preview shows the editor's unsaved choice; the published page may use the cache.
         if preview or not self.pk:

@@ -63,19 +63,24 @@ class RelatedStoriesMixin:
 
     def _chosen_stories(self):
         """The editor's choice, or None if the editor chose none."""
-        keys = [
-            item.page.translation_key
+        chosen = [
+            item.page
             for item in self.related_pages.select_related("page")
             if item.page_id and item.page.translation_key != self.translation_key
         ]
-        if not keys:
-            return None
-        pages = public(
-            Page.objects.filter(translation_key__in=keys).live().defer_streamfields()
-        ).specific()
-        pages = prefetch_listing_images(pages)
-        by_key = {}
-        for page in pages:
-            if page.locale_id == self.locale_id or page.translation_key not in by_key:
-                by_key[page.translation_key] = page
-        return [by_key[key] for key in keys if key in by_key]
+        return chosen_pages(chosen, self.locale_id) if chosen else None
+
+
+def chosen_pages(pages, locale_id):
+    """Pages an editor chose, in the editor's order, each in the language of `locale_id`
+    where it has been translated (a translation keeps its source's choices), leaving out
+    those readers may not see; ready for a listing."""
+    keys = [page.translation_key for page in pages if page is not None]
+    found = public(
+        Page.objects.filter(translation_key__in=keys).live().defer_streamfields()
+    ).specific()
+    by_key = {}
+    for page in prefetch_listing_images(found):
+        if page.locale_id == locale_id or page.translation_key not in by_key:
+            by_key[page.translation_key] = page
+    return [by_key[key] for key in keys if key in by_key]
