@@ -62,7 +62,7 @@ CONTENT_RULES = [
 ]
 CONTENT_CHECKS = [
     {"id": "psg-has-summary", "options": {"selector": "[data-content-check-summary]"}},
-    {"id": "psg-has-themes", "options": {"selector": ".themes li"}},
+    {"id": "psg-has-themes", "options": {"selector": "[data-content-check-themes] li"}},
     # An empty alt is right only for an image the editor marked as decorative.
     {"id": "psg-image-alt", "options": {"decorative": "[data-decorative]"}},
     # Compared with the link's text, lower-cased, spaces squeezed and end punctuation dropped.
