@@ -8,15 +8,21 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from wagtail.models import Site
 
 import pytest
 import wagtail_factories
 
 from briefings.models import BriefingPage
 from home import pictures
+from home.models import SiteSettings
 from news.models import NewsItemPage
 from tests.factories import BriefingPageFactory, NewsItemPageFactory
 from tests.layers import needs_all
+from tests.test_pages import form_data, news_item_data
+from tests.test_previews import preview
 from tests.test_query_budget import QUERY_BUDGET
 
 
@@ -123,6 +129,33 @@ def photograph(name):
     return wagtail_factories.ImageFactory(
         title=name, file__filename=f"{name}.jpg", file__width=1600, file__height=1000
     )
+
+
+@pytest.fixture
+def site_share_image(home_page):
+    image = photograph("site-card")
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.default_share_image = image
+    site_settings.save()
+    return image
+
+
+def test_the_shared_link_preview_names_the_picture_it_shows(
+    admin_client, news_index, site_share_image
+):
+    item = NewsItemPageFactory(parent=news_index)
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(item.pk,))
+    image = photograph("preview-picture")
+    data = form_data(
+        news_item_data(slug=item.slug, listing_image=image.pk, listing_image_alt="A march")
+    )
+    html = preview(admin_client, url, data, "share")
+    assert "This page's picture, 1200 × 630 pixels" in html
+    assert "/images/preview-picture" in html and "/images/site-card" not in html
+    # Positive control: without one, the preview says the site's image is shared.
+    html = preview(admin_client, url, form_data(news_item_data(slug=item.slug)), "share")
+    assert "The site's sharing image" in html and "/images/site-card" in html
+    assert "A picture for this page (the Picture panel) would be shared instead." in html
 
 
 def test_a_feed_reads_no_pictures(client, news_index):
