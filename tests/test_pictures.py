@@ -2,6 +2,7 @@
 shared links; WebP with a JPEG fallback, sized, described or marked decorative; read with
 their lists in a fixed number of queries."""
 
+import json
 import re
 
 from django.core.exceptions import ValidationError
@@ -138,6 +139,82 @@ def site_share_image(home_page):
     site_settings.default_share_image = image
     site_settings.save()
     return image
+
+
+def shared_image(html):
+    return re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+
+
+def json_ld_images(html):
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [data["image"] for data in map(json.loads, blocks) if "image" in data]
+
+
+def test_a_page_shares_its_own_picture_and_otherwise_the_sites(
+    client, news_index, site_share_image
+):
+    pictured = with_picture(NewsItemPageFactory(parent=news_index), photograph("march-in-lima"))
+    html = client.get(pictured.url).content.decode()
+    assert "/images/march-in-lima" in shared_image(html) and "fill-1200x630" in shared_image(html)
+    assert shared_image(html).endswith(".jpg")
+    assert json_ld_images(html) == [[shared_image(html)]]
+    assert 'property="og:image:alt" content="Leaders from Saramurillo marching in Lima"' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    # Positive control: a page without a picture shares the site's image, as before.
+    plain = client.get(NewsItemPageFactory(parent=news_index).url).content.decode()
+    assert "/images/site-card" in shared_image(plain) and "march-in-lima" not in plain
+    assert json_ld_images(plain) == [[shared_image(plain)]]
+
+
+def test_a_decorative_picture_is_shared_without_alt_text(client, news_index, site_share_image):
+    item = with_picture(
+        NewsItemPageFactory(parent=news_index), photograph("river"), decorative=True
+    )
+    html = client.get(item.url).content.decode()
+    assert "/images/river" in shared_image(html) and "og:image:alt" not in html
+
+
+def test_a_picture_added_in_a_draft_is_not_shown_until_it_is_published(client, news_index):
+    item = NewsItemPageFactory(parent=news_index, title="Drafted picture")
+    draft = NewsItemPage.objects.get(pk=item.pk)
+    draft.listing_image = photograph("not-yet")
+    draft.listing_image_alt = "Not yet published"
+    revision = draft.save_revision()
+    # A page never published, with a picture: neither it nor its picture is listed.
+    unpublished = NewsItemPageFactory(parent=news_index, title="Never published", live=False)
+    unpublished.listing_image = photograph("never-published")
+    unpublished.listing_image_alt = "Never published"
+    unpublished.save_revision()
+    pages = ["/", "/news/", item.url]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "Drafted picture" in html, url
+        assert "not-yet" not in html and "Not yet published" not in html, url
+        assert "never-published" not in html and "Never published" not in html, url
+        assert "<picture" not in html, url
+    # Positive control: once published, the same pages show it.
+    revision.publish()
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "<picture" in html and "not-yet" in html, url
+
+
+def test_the_editor_is_told_a_picture_needs_alt_text(admin_client, news_index):
+    item = NewsItemPageFactory(parent=news_index)
+    image = photograph("no-alt")
+    url = reverse("wagtailadmin_pages:edit", args=(item.pk,))
+    data = form_data(news_item_data(slug=item.slug, listing_image=image.pk, listing_image_alt=""))
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Say what the picture shows, or tick" in response.content.decode()
+    item.refresh_from_db()
+    assert item.listing_image_id is None
+    # Positive control: the same form with alt text is saved.
+    data["listing_image_alt"] = "A march in Lima"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    saved = NewsItemPage.objects.get(pk=item.pk).get_latest_revision_as_object()
+    assert saved.listing_image == image
 
 
 def test_the_shared_link_preview_names_the_picture_it_shows(
