@@ -67,7 +67,7 @@ class NewsFeed(Feed):
         return self.request.build_absolute_uri()
 
     def items(self):
-        items = self.index.get_items().prefetch_related("themes")
+        items = self.index.get_items(pictures=False).prefetch_related("themes")
         if self.theme:
             items = items.filter(themes__translation_key=self.theme.translation_key)
         if self.region:

@@ -3,6 +3,8 @@ from urllib.parse import urlsplit
 from django import template
 from django.utils.text import Truncator
 
+from home.models import ListingImageMixin
+
 from .home_tags import page_meta
 
 register = template.Library()
@@ -26,6 +28,9 @@ def shared_link_preview(context):
         "title": page.seo_title or page.title,
         "description": Truncator(meta["description"]).chars(300),
         "image": image,
+        # page_meta shares the page's own picture where it has one, else the site's.
+        "can_have_picture": isinstance(page, ListingImageMixin),
+        "own_picture": bool(image) and bool(getattr(page, "listing_image_id", None)),
         "address": address,
         "host": urlsplit(address).hostname or "",
     }
