@@ -41,10 +41,9 @@ class RelatedStoriesMixin:
         if chosen is not None:
             return chosen
         model = apps.get_model(self.related_candidates)
-        # Lists rather than subqueries: a preview's themes and regions are not saved yet.
-        shared = Q(themes__in=[theme.pk for theme in self.themes.all()]) | Q(
-            regions__in=[region.pk for region in self.regions.all()]
-        )
+        # Subqueries of the page's own themes and regions: no read of them here (a preview's,
+        # not saved yet, are the editor's in memory, which `__in` takes as they are).
+        shared = Q(themes__in=self.themes.all()) | Q(regions__in=self.regions.all())
         # The same language's tree: the home page these pages hang from.
         home_path = self.path[: Page.steplen * 2]
         candidates = public(
