@@ -280,6 +280,18 @@ class IndexPage(BasePage):
             raise Http404("No such theme.")
         return theme
 
+    def paginate(self, request, items, count):
+        """The page of `items` that ?page= asks for (their number, `count`, already known) as
+        a listing's context: ?page=abc is the first page, one beyond the last the last."""
+        paginator = Paginator(items, self.items_per_page)
+        paginator.count = count
+        page_obj = paginator.get_page(request.GET.get("page"))
+        return {
+            "items": page_obj,
+            "page_obj": page_obj,
+            "page_range": paginator.get_elided_page_range(page_obj.number),
+        }
+
     def get_region(self, request):
         """The region named by ?region=: None here; an index whose pages have regions says."""
         return None
@@ -300,24 +312,17 @@ class IndexPage(BasePage):
                 canonical["region"] = region.slug
         context["region"] = region
         if self.items_per_page:
-            paginator = Paginator(items, self.items_per_page)
             # Counting thousands of items costs more than the rest of the page; the count
             # changes only with the content, which is what the cache's keys follow.
-            paginator.count = cached(
+            count = cached(
                 f"listing-count:{self.pk}:{theme.pk if theme else 'all'}:"
                 f"{region.pk if region else 'all'}",
                 items.count,
             )
-            page_obj = paginator.get_page(request.GET.get("page"))
-            if page_obj.number > 1:
-                canonical["page"] = page_obj.number
-            context.update(
-                {
-                    "items": page_obj,
-                    "page_obj": page_obj,
-                    "page_range": paginator.get_elided_page_range(page_obj.number),
-                }
-            )
+            listing = self.paginate(request, items, count)
+            if listing["page_obj"].number > 1:
+                canonical["page"] = listing["page_obj"].number
+            context.update(listing)
         else:
             context["items"] = items
         set_canonical_query(request, canonical)

@@ -4,7 +4,6 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count
 from django.http import Http404
@@ -181,11 +180,9 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
         first = datetime.date(year, month or 1, 1)
         last = datetime.date(year, month or 12, calendar.monthrange(year, month or 12)[1])
         items = self.get_items().filter(date__range=(first, last))
-        paginator = Paginator(items, self.items_per_page)
-        paginator.count = sum(count for _y, _m, count in months)
-        # As the list: ?page=abc is the first page, a page beyond the last the last.
-        page_obj = paginator.get_page(request.GET.get("page"))
-        set_canonical_query(request, {"page": page_obj.number} if page_obj.number > 1 else {})
+        listing = self.paginate(request, items, sum(count for _y, _m, count in months))
+        number = listing["page_obj"].number
+        set_canonical_query(request, {"page": number} if number > 1 else {})
         base = self.get_url(request)
         year_crumb = {"title": str(year), "url": base + self.archive_path(year)}
         if month is None:
@@ -209,9 +206,7 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
                 ]
                 if month is None
                 else [],
-                "items": page_obj,
-                "page_obj": page_obj,
-                "page_range": paginator.get_elided_page_range(page_obj.number),
+                **listing,
                 "subpage_trail": trail,
                 # Any other parameter (a theme, a campaign's tag) changes nothing here.
                 "robots_noindex": any(key != "page" for key in request.GET),
