@@ -4,7 +4,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_noop
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -83,14 +83,7 @@ class BriefingPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, 
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
         FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
         *ListingImageMixin.listing_image_panels,
-        InlinePanel(
-            "related_pages",
-            label="Related story",
-            heading="Related stories",
-            help_text="Optional: up to three stories to show under this one, in this order. "
-            "Without them, readers see the newest news items sharing a region or theme.",
-            max_num=3,
-        ),
+        *RelatedStoriesMixin.related_stories_panels,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

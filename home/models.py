@@ -22,7 +22,7 @@ from wagtail.snippets.models import register_snippet
 
 from wagtail_localize.fields import SynchronizedField
 
-from core.caching import cached
+from core.caching import cached, cached_for_readers
 from core.caching.middleware import set_canonical_query
 from core.i18n import (
     LocalizedMixin,
@@ -401,10 +401,7 @@ class HomePage(BasePage):
             chosen = [item.page for item in self.featured_briefings.select_related("page")]
             return chosen_pages(chosen, self.locale_id)
 
-        # A preview shows the editor's unsaved choice; the published page may use the cache.
-        if preview or not self.pk:
-            return build()
-        return cached(f"featured-briefings:{self.pk}", build)
+        return cached_for_readers(self, "featured-briefings", build, preview)
 
 
 class HomePageFeaturedBriefing(Orderable):

@@ -3,9 +3,10 @@
 from django.apps import apps
 from django.db.models import Q
 
+from wagtail.admin.panels import InlinePanel
 from wagtail.models import Page
 
-from core.caching import cached
+from core.caching import cached_for_readers
 from core.privacy import public
 
 from .pictures import prefetch_listing_images, with_listing_images
@@ -23,6 +24,18 @@ class RelatedStoriesMixin:
 
     related_candidates = "news.NewsItemPage"
 
+    # The editor's choice, in the page's content panels.
+    related_stories_panels = [
+        InlinePanel(
+            "related_pages",
+            label="Related story",
+            heading="Related stories",
+            help_text="Optional: up to three stories to show under this one, in this order. "
+            "Without them, readers see the newest news items sharing a region or theme.",
+            max_num=RELATED_COUNT,
+        )
+    ]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["related_stories"] = self.related_stories(
@@ -31,10 +44,7 @@ class RelatedStoriesMixin:
         return context
 
     def related_stories(self, preview=False):
-        # A preview shows the editor's unsaved choice; the published page may use the cache.
-        if preview or not self.pk:
-            return self._related_stories()
-        return cached(f"related-stories:{self.pk}", self._related_stories)
+        return cached_for_readers(self, "related-stories", self._related_stories, preview)
 
     def _related_stories(self):
         chosen = self._chosen_stories()

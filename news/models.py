@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -250,14 +250,7 @@ class NewsItemPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, 
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
         FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
         *ListingImageMixin.listing_image_panels,
-        InlinePanel(
-            "related_pages",
-            label="Related story",
-            heading="Related stories",
-            help_text="Optional: up to three stories to show under this one, in this order. "
-            "Without them, readers see the newest news items sharing a region or theme.",
-            max_num=3,
-        ),
+        *RelatedStoriesMixin.related_stories_panels,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

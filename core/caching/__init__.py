@@ -47,6 +47,14 @@ def cached(key: str, build: Callable[[], T], timeout: int | None = None) -> T:
     return value
 
 
+def cached_for_readers(page, name: str, build: Callable[[], T], preview: bool = False) -> T:
+    """`cached(f"{name}:{page.pk}", build)` for what readers of a saved page see; a preview
+    (the editor's unsaved changes) or a page not saved yet is built afresh, never cached."""
+    if preview or not page.pk:
+        return build()
+    return cached(f"{name}:{page.pk}", build)
+
+
 def cached_many(
     keys: Iterable[str], build: Callable[[list[str]], dict[str, Any]], timeout: int | None = None
 ) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 from wagtail.models import Page, Site
 
 from core import i18n
-from core.caching import cached
+from core.caching import cached, cached_for_readers
 from core.caching.middleware import canonical_query
 from core.sites import site_root, site_roots
 from home import pictures
@@ -139,9 +139,7 @@ def _page_share_image(page, request):
             "alt": page.listing_image_alt_text,
         }
 
-    if not page.pk or getattr(request, "is_preview", False):
-        return build()
-    return cached(f"share-image:{page.pk}", build)
+    return cached_for_readers(page, "share-image", build, getattr(request, "is_preview", False))
 
 
 @register.simple_tag(takes_context=True)
@@ -155,9 +153,8 @@ def article_picture(context):
     def build():
         return render_to_string("includes/article_picture.html", {"page": page})
 
-    if not page.pk or getattr(request, "is_preview", False):
-        return mark_safe(build())
-    return mark_safe(cached(f"article-picture:{page.pk}", build))
+    preview = getattr(request, "is_preview", False)
+    return mark_safe(cached_for_readers(page, "article-picture", build, preview))
 
 
 def _json_ld(data):
