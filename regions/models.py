@@ -27,7 +27,8 @@ class Region(index.Indexed, models.Model):
     search_fields = [index.SearchField("name"), index.SearchField("spanish_name")]
 
     class Meta:
-        ordering = ["name"]
+        # By slug, which has no accents: editors find Áncash between Amazonas and Apurímac.
+        ordering = ["slug"]
 
     def __str__(self):
         return self.name

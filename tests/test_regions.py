@@ -12,6 +12,7 @@ from wagtail.models import PageViewRestriction
 import feedparser
 import pytest
 
+from news.models import NewsItemPage
 from regions.data import TILES
 from regions.models import Region
 from tests.conftest import translate
@@ -422,3 +423,11 @@ class TestSpanish:
         # Positive control: the English page shows the catalogue's messages.
         english = client.get(url.replace("/es/noticias/", "/news/"))
         assert english_left(visible_text(english))
+
+
+def test_editors_choose_regions_in_alphabetical_order(db):
+    form_class = NewsItemPage.get_edit_handler().get_form_class()
+    names = [region.name for region in form_class.base_fields["regions"].queryset]
+    # Accents aside: Áncash between Amazonas and Apurímac, not after Ucayali.
+    assert names[:3] == ["Amazonas", "Áncash", "Apurímac"]
+    assert names[-1] == "Ucayali" and len(names) == 26
