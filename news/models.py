@@ -37,7 +37,7 @@ from home.models import (
 from home.previews import ListingPreviewMixin
 from home.related import RelatedStoriesMixin
 from home.seo import organisation
-from regions.models import Region, by_label, count_by_region, region_for_slug
+from regions.models import Region, all_regions, by_label, count_by_region, region_for_slug
 
 from .feeds import AtomNewsFeed, NewsFeed
 
@@ -213,6 +213,35 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
             }
         )
         return TemplateResponse(request, "news/news_archive_page.html", context)
+
+    def get_sitemap_urls(self, request=None):
+        """The list's own address, then its sub-pages readers can reach from it: the regions
+        page, each region with items and each year and month with items. No `lastmod`: these
+        lists change with their items, and a date that is not true is worse than none."""
+        urls = super().get_sitemap_urls(request)
+        if not urls:
+            return urls
+        page = urls[0]
+        counts = self.region_counts()
+        subpaths = [self.reverse_subpage("regions")]
+        subpaths += [
+            self.reverse_subpage("region", args=[region.slug])
+            for region in all_regions()
+            if region.pk in counts
+        ]
+        for year, month, _count in self.archive_months():  # newest first
+            if self.archive_path(year) not in subpaths:
+                subpaths.append(self.archive_path(year))
+            subpaths.append(self.archive_path(year, month))
+        return urls + [
+            {
+                "location": page["location"] + subpath,
+                # The same sub-page in another language is its alternate (core/sitemap.py).
+                "translation_key": f"{page['translation_key']}:{subpath}",
+                "lang_code": page["lang_code"],
+            }
+            for subpath in subpaths
+        ]
 
 
 # The first part of the news list's routes (feed/, regions/, 2016/), which no item may take.

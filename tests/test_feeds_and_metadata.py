@@ -98,17 +98,29 @@ class TestSitemapAndRobots:
     def test_sitemap_lists_every_public_page_and_nothing_else(
         self, client, home_page, news_index, briefing_index, hidden
     ):
-        item = NewsItemPageFactory(parent=news_index, title="Public item")
+        # October 2016: the hidden items are November's, which must not be listed.
+        item = NewsItemPageFactory(parent=news_index, title="Public item", date=day(40))
+        item.save_revision().publish()  # as an editor publishes: the page has a publication date
         briefing = BriefingPageFactory(parent=briefing_index)
         response = client.get("/sitemap.xml")
         assert response.status_code == 200
         root = ET.fromstring(response.content)
-        locations = [el.text for el in root.findall("sm:url/sm:loc", SITEMAP_NS)]
-        assert sorted(locations) == sorted(
+        lastmod = {
+            url.find("sm:loc", SITEMAP_NS).text: url.find("sm:lastmod", SITEMAP_NS)
+            for url in root.findall("sm:url", SITEMAP_NS)
+        }
+        pages = [
             f"http://testserver{page.url}"
             for page in (home_page, news_index, briefing_index, item, briefing)
-        )
-        assert all(el.text for el in root.findall("sm:url/sm:lastmod", SITEMAP_NS))
+        ]
+        # The news list's sub-pages: the regions page, and the public item's year and month.
+        lists = [f"http://testserver/news/{path}" for path in ("regions/", "2016/", "2016/10/")]
+        assert sorted(lastmod) == sorted(pages + lists)
+        item.refresh_from_db()
+        published = f"http://testserver{item.url}"
+        assert lastmod[published].text == item.last_published_at.date().isoformat()
+        # The lists change with their items: no date is better than a wrong one.
+        assert [url for url in lists if lastmod[url] is not None] == []
 
     def test_robots_names_the_sitemap(self, client, home_page):
         response = client.get("/robots.txt")

@@ -3,6 +3,7 @@ map of Peru and its list, what search engines are told about them, and Spanish."
 
 import datetime
 import re
+import xml.etree.ElementTree as ET
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -423,6 +424,39 @@ class TestSpanish:
         # Positive control: the English page shows the catalogue's messages.
         english = client.get(url.replace("/es/noticias/", "/news/"))
         assert english_left(visible_text(english))
+
+
+def sitemap(client):
+    """Each address in the sitemap with its hreflang alternates."""
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    return {
+        url.find("s:loc", ns).text.removeprefix("http://testserver"): {
+            link.get("hreflang"): link.get("href").removeprefix("http://testserver")
+            for link in url.findall("x:link", ns)
+        }
+        for url in root.findall("s:url", ns)
+    }
+
+
+class TestSitemap:
+    def test_regions_with_items_are_listed_in_each_language(self, client, news_index, spanish_news):
+        item_in(news_index, "cusco").unpublish()
+        private = item_in(news_index, "tacna")
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+        entries = sitemap(client)
+        assert entries["/news/regions/lima-city/"] == {
+            "en-GB": "/news/regions/lima-city/",
+            "es": "/es/noticias/regions/lima-city/",
+        }
+        assert "/es/noticias/regions/" in entries
+        # A region whose only item is a draft or private is not offered to search engines.
+        assert not [url for url in entries if "/cusco/" in url or "/tacna/" in url]
+        # Positive control: those regions' pages answer; they are only not listed.
+        assert client.get("/news/regions/cusco/").status_code == 200
+        # Every address listed answers.
+        for url in entries:
+            assert client.get(url).status_code == 200, url
 
 
 def test_editors_choose_regions_in_alphabetical_order(db):
