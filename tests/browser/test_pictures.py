@@ -1,5 +1,6 @@
 """Pictured lists in a real browser: the home page with ten pictured news items stays under
-150 KB on a first visit; pictured cards pass axe and reflow at 320 px."""
+150 KB on a first visit; pictured cards pass axe and reflow at 320 px; a phone fetches the
+card's small picture."""
 
 import io
 import random
@@ -84,3 +85,30 @@ def test_pictured_cards_pass_axe_and_reflow_at_320_px(browser, live_server, pict
         assert not count, f"{path}:\n{report}"
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     context.close()
+
+
+def card_pictures_fetched(browser, url, **context_options):
+    """The addresses of the card pictures the browser chose (loaded ones only)."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    sources = page.eval_on_selector_all(
+        ".card__picture", "imgs => imgs.map(img => img.currentSrc).filter(Boolean)"
+    )
+    context.close()
+    return sources
+
+
+def test_a_phone_fetches_the_small_card_picture(browser, live_server, pictured_site):
+    picture_the_news()
+    url = f"{live_server.url}/news/"
+    phone = card_pictures_fetched(
+        browser, url, viewport={"width": 360, "height": 2000}, device_scale_factor=1.5
+    )
+    laptop = card_pictures_fetched(
+        browser, url, viewport={"width": 1280, "height": 2000}, device_scale_factor=2
+    )
+    # The card's picture is 6rem wide on a phone: 144 device pixels, so the 160-pixel one.
+    assert phone and all("160x90" in src for src in phone), phone
+    # Positive control: a high-density laptop screen gets the 320-pixel one.
+    assert laptop and all("320x180" in src for src in laptop), laptop
