@@ -92,7 +92,7 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
                 "subpage_trail": [*self.regions_trail(request), crumb],
                 # Each translation of this list has the same sub-route: the region in its
                 # language.
-                "translation_subpath": self.reverse_subpage("region", args=[slug]),
+                "translation_subpath": self.region_path(region),
             },
         )
 
@@ -113,9 +113,15 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
         slug = request.GET.get("region")
         return region_for_slug(slug) if slug else None
 
+    @classmethod
+    def region_path(cls, region):
+        """A region's page below the list's address: 'regions/loreto/'. (Routes are the
+        class's: a template that knows the list's address needs no list page to read.)"""
+        return cls.get_resolver().reverse("region", region.slug)
+
     def region_url(self, region, request=None):
         """The address of the region's own page."""
-        return self.get_url(request) + self.reverse_subpage("region", args=[region.slug])
+        return self.get_url(request) + self.region_path(region)
 
     def region_counts(self):
         """How many live, public items each region has, by region pk (none: left out)."""
@@ -161,11 +167,12 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
             lambda: sorted(((int(y), int(m), count) for y, m, count in months), reverse=True),
         )
 
-    def archive_path(self, year, month=None):
-        """A year's or a month's address below this page's: '2016/' or '2016/11/'."""
+    @classmethod
+    def archive_path(cls, year, month=None):
+        """A year's or a month's address below the list's: '2016/' or '2016/11/'."""
         if month is None:
-            return self.reverse_subpage("archive_year", args=[f"{year:04d}"])
-        return self.reverse_subpage("archive_month", args=[f"{year:04d}", f"{month:02d}"])
+            return cls.get_resolver().reverse("archive_year", f"{year:04d}")
+        return cls.get_resolver().reverse("archive_month", f"{year:04d}", f"{month:02d}")
 
     def archive(self, request, year, month=None):
         """The live, public items of one year or month, newest first, paginated as the list."""
@@ -224,11 +231,7 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
         page = urls[0]
         counts = self.region_counts()
         subpaths = [self.reverse_subpage("regions")]
-        subpaths += [
-            self.reverse_subpage("region", args=[region.slug])
-            for region in all_regions()
-            if region.pk in counts
-        ]
+        subpaths += [self.region_path(region) for region in all_regions() if region.pk in counts]
         for year, month, _count in self.archive_months():  # newest first
             if self.archive_path(year) not in subpaths:
                 subpaths.append(self.archive_path(year))

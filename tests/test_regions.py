@@ -17,7 +17,7 @@ from news.models import NewsItemPage
 from regions.data import TILES
 from regions.models import Region
 from tests.conftest import translate
-from tests.factories import NewsItemPageFactory, ThemeFactory
+from tests.factories import BriefingPageFactory, NewsItemPageFactory, ThemeFactory
 from tests.layers import needs
 from tests.test_languages import alternates, english_left, switcher, visible_text
 
@@ -171,6 +171,27 @@ class TestRegionPage:
         )
         assert 'href="/news/regions/madre-de-dios/feed/atom/"' in html(response)
         assert len(tiles(response)) == 26
+
+    def test_a_story_links_each_of_its_regions_to_the_regions_page(
+        self, client, news_index, briefing_index
+    ):
+        def region_pills(url):
+            found = re.search(
+                r'<ul class="tags" aria-label="Regions">.*?</ul>', html(client.get(url)), re.S
+            )
+            return re.findall(r'<a class="tag tag--region" href="([^"]+)">([^<]+)</a>', found[0])
+
+        item = item_in(news_index, "loreto", "lima-city", title="Saramurillo in Lima")
+        briefing = BriefingPageFactory(parent=briefing_index)
+        briefing.regions.set([region("apurimac")])
+        briefing.save()
+        assert region_pills(item.url) == [
+            ("/news/regions/lima-city/", "Lima (city)"),
+            ("/news/regions/loreto/", "Loreto"),
+        ]
+        assert region_pills(briefing.url) == [("/news/regions/apurimac/", "Apurímac")]
+        # Each leads to a page that lists the story.
+        assert titles(client.get("/news/regions/loreto/")) == ["Saramurillo in Lima"]
 
     def test_breadcrumbs_lead_back_to_the_regions_and_all_news(self, client, news_index):
         def crumbs(url):

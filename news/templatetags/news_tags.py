@@ -51,6 +51,18 @@ def news_index_url(context):
     return news_feed_links(context).get("index", "")
 
 
+@register.simple_tag
+def news_region_path(region):
+    """A region's page below the news list's address ({% news_index_url %})."""
+    return NewsIndexPage.region_path(region)
+
+
+@register.simple_tag
+def news_month_path(date):
+    """The month of `date` in the archive, below the news list's address."""
+    return NewsIndexPage.archive_path(date.year, date.month)
+
+
 @register.simple_tag(takes_context=True)
 def news_months(context):
     """The months with news on this news list, newest first, by year, with their counts and
