@@ -21,19 +21,23 @@ def specs(*patterns):
     return [spec for pattern in patterns for spec in Filter.expand_spec(pattern)]
 
 
-def with_listing_images(pages, *patterns):
-    """`pages` with their listing images and those renditions, two queries for any number
-    (none where no page has a picture)."""
-    images = get_image_model().objects.prefetch_renditions(*specs(*(patterns or (CARD,))))
-    return pages.prefetch_related(Prefetch("listing_image", queryset=images))
+def _listing_image():
+    """The prefetch of a page's listing image with its card renditions."""
+    images = get_image_model().objects.prefetch_renditions(*specs(CARD))
+    return Prefetch("listing_image", queryset=images)
 
 
-def prefetch_listing_images(pages, *patterns):
+def with_listing_images(pages):
+    """`pages` with their listing images and their cards' renditions, two queries for any
+    number (none where no page has a picture)."""
+    return pages.prefetch_related(_listing_image())
+
+
+def prefetch_listing_images(pages):
     """As `with_listing_images`, for pages already read (a list of several page types); a
     list is returned, as `pages` were."""
     pages = list(pages)
     pictured = [page for page in pages if getattr(page, "listing_image_id", None)]
     if pictured:
-        images = get_image_model().objects.prefetch_renditions(*specs(*(patterns or (CARD,))))
-        prefetch_related_objects(pictured, Prefetch("listing_image", queryset=images))
+        prefetch_related_objects(pictured, _listing_image())
     return pages
