@@ -104,24 +104,19 @@ def test_a_picture_needs_alt_text_or_to_be_marked_decorative(news_index, photo):
 
 
 def test_a_list_of_pictured_items_reads_no_rendition_one_by_one(client, news_index, photo):
-    items = [NewsItemPageFactory(parent=news_index) for _ in range(3)]
-    for item in items:
-        with_picture(item, photo)
-    # The renditions exist once a reader has seen the list; measured from then on.
-    client.get("/news/")
-    listing = news_index.get_items()
-    with CaptureQueriesContext(connection) as three:
-        assert all(item.listing_image for item in listing)
-        for item in listing:
-            item.listing_image.get_renditions(*pictures.specs(pictures.CARD))
-    more = [NewsItemPageFactory(parent=news_index) for _ in range(7)]
-    for item in more:
-        with_picture(item, photo)
-    client.get("/news/")
-    listing = news_index.get_items()
-    with CaptureQueriesContext(connection) as ten:
-        for item in listing:
-            item.listing_image.get_renditions(*pictures.specs(pictures.CARD))
+    def queries_for_the_list_with(count):
+        for _ in range(count):
+            with_picture(NewsItemPageFactory(parent=news_index), photo)
+        # The renditions exist once a reader has seen the list; measured from then on.
+        client.get("/news/")
+        listing = news_index.get_items()
+        with CaptureQueriesContext(connection) as queries:
+            for item in listing:
+                item.listing_image.get_renditions(*pictures.specs(pictures.CARD))
+        return queries
+
+    three = queries_for_the_list_with(3)
+    ten = queries_for_the_list_with(7)
     # The list, its images, their renditions: the same for three items as for ten.
     assert len(three) == len(ten) == 3, [q["sql"] for q in ten]
 
