@@ -18,8 +18,8 @@ class RelatedStoriesMixin:
     """`related_stories()`: the stories the editor chose for this page, in the reader's
     language where translated; or else the newest live, public `related_candidates` in this
     page's language sharing a region or theme with it. Never the page itself, a draft or a
-    private page. Each page type declares `related_candidates` ('app.Model', lazily, so that
-    one app need not import another) and a `related_pages` inline of home.models.RelatedPage.
+    private page. Each page type declares `related_candidates` ('app.Model', dated, lazily, so
+    that one app need not import another) and a `related_pages` inline of home.models.RelatedPage.
     """
 
     related_candidates = "news.NewsItemPage"
@@ -51,24 +51,20 @@ class RelatedStoriesMixin:
         if chosen is not None:
             return chosen
         model = apps.get_model(self.related_candidates)
-        # Subqueries of the page's own themes and regions: no read of them here (a preview's,
-        # not saved yet, are the editor's in memory, which `__in` takes as they are).
-        shared = Q(themes__in=self.themes.all()) | Q(regions__in=self.regions.all())
+        # As subqueries, so that a story sharing two themes is found once (and a preview's
+        # themes and regions, not saved yet, are the editor's in memory).
+        sharing = model.objects.filter(
+            Q(themes__in=self.themes.all()) | Q(regions__in=self.regions.all())
+        ).values("pk")
         # The same language's tree: the home page these pages hang from.
         home_path = self.path[: Page.steplen * 2]
         candidates = public(
             model.objects.live()
-            .filter(shared, locale_id=self.locale_id, path__startswith=home_path)
+            .filter(pk__in=sharing, locale_id=self.locale_id, path__startswith=home_path)
             .exclude(translation_key=self.translation_key)
             .defer_streamfields()
         )
-        ordering = ("-date", "-pk") if hasattr(model, "date") else ("-pk",)
-        # Distinct pks first: a story sharing two themes is joined twice.
-        sort_fields = ["pk", *(f.lstrip("-") for f in ordering if f.lstrip("-") != "pk")]
-        rows = candidates.order_by(*ordering).values_list(*sort_fields).distinct()
-        pks = [row[0] for row in rows[:RELATED_COUNT]]
-        by_pk = with_listing_images(model.objects.defer_streamfields()).in_bulk(pks)
-        return [by_pk[pk] for pk in pks if pk in by_pk]
+        return list(with_listing_images(candidates.order_by("-date", "-pk"))[:RELATED_COUNT])
 
     def _chosen_stories(self):
         """The editor's choice, or None if the editor chose none."""
