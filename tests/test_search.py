@@ -732,6 +732,15 @@ class TestQueryLog:
         terms = admin_client.get("/admin/searchpicks/reports/search-terms/").content.decode()
         assert "zzyzx" in terms and "mercury" in terms
 
+    def test_the_reports_spreadsheet_never_runs_a_readers_words(self, client, admin_client):
+        for words in ("=HYPERLINK(1)", "+sum", "@cmd", "plain words"):
+            search(client, words)
+        response = admin_client.get("/admin/reports/searches-with-no-results/?export=csv")
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content).decode()
+        rows = [row.split(",")[0] for row in body.splitlines()[1:]]
+        assert sorted(rows) == ["'+sum", "'=hyperlink(1)", "'@cmd", "plain words"]
+
     def test_reports_are_for_administrators(self, client, django_user_model):
         editor = django_user_model.objects.create_user("editor", password="x" * 12)
         editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
