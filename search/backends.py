@@ -1,24 +1,60 @@
-"""Wagtail's database search backend, in the site's languages (search/languages.py: on
-PostgreSQL each page indexed with its language's configuration, accents ignored, a query
-matched in every language), with results ranked once per search (search/ranking.py) on
-SQLite and PostgreSQL unless SEARCH_ONE_PASS_RANKING is off."""
+"""Wagtail's database search backend, each page indexed in its own language.
 
-from django.conf import settings
+On PostgreSQL a page is indexed with its locale's text search configuration
+(search/languages.py: `psg_spanish` for Spanish pages, `psg_english` otherwise), and a
+language's pages are searched with that language's configuration (`backend_for`). Only
+documented hooks are used: the backend's `index_class` and its `add_items()`, and the
+`SEARCH_CONFIG` option given to a backend as it is made. Matching, ranking and counting are
+Wagtail's. On other databases (SQLite's FTS5 folds accents itself and has no Spanish stemmer)
+this is Wagtail's database backend as it ships.
+"""
 
+from django.db import connection
+
+from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.database import SearchBackend as database_backend
+from wagtail.search.backends.database.postgres.postgres import (
+    SearchBackend as PostgresSearchBackend,
+)
 
-from core.adapters.modelsearch import in_languages
+from .languages import configuration_for, configurations_for
 
-from .languages import CONFIGURATIONS, configurations_for
-from .ranking import ranked_results_class
+
+class LanguagesIndex(PostgresSearchBackend.index_class):
+    def add_items(self, model, items):
+        items = list(items)
+        by_configuration = {}
+        for item, configuration in zip(items, configurations_for(items), strict=True):
+            by_configuration.setdefault(configuration, []).append(item)
+        for configuration, group in by_configuration.items():
+            # Wagtail's own index, written through a backend set to this configuration.
+            configured = PostgresSearchBackend(
+                {**self.backend.params, "SEARCH_CONFIG": configuration}
+            )
+            PostgresSearchBackend.index_class(configured).add_items(model, group)
+
+
+class LanguagesBackend(PostgresSearchBackend):
+    """Wagtail's PostgreSQL backend, each object indexed with its language's configuration;
+    searched with SEARCH_CONFIG, as Wagtail's is."""
+
+    index_class = LanguagesIndex
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.params = params
 
 
 def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for)
-    backend = in_languages(
-        database_backend(params), list(CONFIGURATIONS.values()), configurations_for
-    )
-    if settings.SEARCH_ONE_PASS_RANKING:
-        results_class = ranked_results_class(backend)
-        if results_class is not None:
-            backend.results_class = results_class
+    if connection.vendor == "postgresql":
+        return LanguagesBackend(params)
+    return database_backend(params)
+
+
+def backend_for(language_code: str | None):
+    """The search backend to search pages in `language_code` with: on PostgreSQL, set to that
+    language's configuration; elsewhere the site's backend as it is."""
+    backend = get_search_backend()
+    if isinstance(backend, LanguagesBackend):
+        return get_search_backend(SEARCH_CONFIG=configuration_for(language_code))
     return backend

@@ -7,21 +7,20 @@
   accents itself (its unicode61 tokenizer removes diacritics).
 - **Each page in its own language.** On PostgreSQL a page is indexed with the configuration of
   its Wagtail locale's language (`CONFIGURATIONS`: Spanish stemming and stop words for "es",
-  English for "en-gb" and anything else), and a query is matched in every language's
-  configuration at once, so `protestas` finds a Spanish page saying "protesta" and `protests`
-  an English one saying "protest", whichever language the reader has chosen. Stemming stays
-  PostgreSQL's only: SQLite's FTS5 has no stemmer but an English one (Porter), and SQLite is
-  the development database, so there search folds accents but matches whole words, in both
-  languages alike (as it did in English before).
+  English for "en-gb" and anything else; search/backends.py), and the pages of each language
+  are searched with that language's configuration, so `protestas` finds a Spanish page saying
+  "protesta" and `protests` an English one saying "protest", whichever language the reader
+  has chosen. Stemming stays PostgreSQL's only: SQLite's FTS5 has no stemmer but an English
+  one (Porter), and SQLite is the development database, so there search folds accents but
+  matches whole words, in both languages alike.
 - **The reader's language first.** A search made in Spanish (`translation.get_language()` is
   "es") lists the pages of the Spanish locale first, most relevant first, then the others;
-  an English reader sees the English pages first. With the one-pass ranking
-  (search/ranking.py) that is one ranking cut in two; otherwise the view searches the two
-  parts one after the other (`FirstThenRest`).
+  an English reader sees the English pages first: one search per language
+  (`search_groups`), read one after the other (`FirstThenRest`).
 
 Indexing follows a page's locale as it is saved, so a translation (a copy of a page into the
-Spanish locale) is indexed in Spanish from its first save, and publishing and unpublishing
-keep the index as they always did. Changing a locale's language code needs `update_index`.
+Spanish locale) is indexed in Spanish from its first save. Changing a locale's language code
+needs `update_index`.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.utils import translation
 
-from core.i18n import locale_languages
+from wagtail.models import Locale
 
 # A language (the part of a language code before any "-") and its PostgreSQL configuration,
 # made by migration 0004.
@@ -54,6 +53,11 @@ def configuration_for(language_code: str | None) -> str:
     return CONFIGURATIONS.get(language_of(language_code), default_configuration())
 
 
+def locale_languages() -> dict[int, str]:
+    """Every locale's language code by id."""
+    return dict(Locale.objects.values_list("pk", "language_code"))
+
+
 def configurations_for(objects: Sequence) -> list[str]:
     """The configuration to index each of `objects` with: its locale's language's, or the
     site's language's for objects without a locale (images, documents)."""
@@ -61,11 +65,27 @@ def configurations_for(objects: Sequence) -> list[str]:
     return [configuration_for(languages.get(getattr(obj, "locale_id", None))) for obj in objects]
 
 
-def preferred_locales(language_code: str | None = None) -> list[int]:
+def preferred_locales(language_code: str | None = None, languages=None) -> list[int]:
     """The locales of the active language (or of `language_code`), whose pages a search
     lists first."""
     language = language_of(language_code or translation.get_language())
-    return sorted(pk for pk, code in locale_languages().items() if language_of(code) == language)
+    languages = locale_languages() if languages is None else languages
+    return sorted(pk for pk, code in languages.items() if language_of(code) == language)
+
+
+def search_groups(language_code: str | None = None) -> list[tuple[list[int], str]]:
+    """The locales to search one after the other, each group with the language code to
+    search it in: the locales of the reader's language (or of `language_code`) first, then
+    those of each other configuration."""
+    languages = locale_languages()
+    first = preferred_locales(language_code, languages)
+    groups = [(first, languages[first[0]])] if first else []
+    others = {}
+    for pk, code in sorted(languages.items()):
+        if pk not in first:
+            others.setdefault(configuration_for(code), []).append(pk)
+    groups += [(pks, languages[pks[0]]) for pks in others.values()]
+    return groups
 
 
 class FirstThenRest:

@@ -1,27 +1,32 @@
 """Search in English and Spanish (search/languages.py): accents never matter, each page is
 stemmed in its own language on PostgreSQL, readers see their language's pages first, and the
 index follows pages as they are translated, published and unpublished. Runs on SQLite and on
-PostgreSQL, with the one-pass ranking on and off."""
+PostgreSQL."""
 
+import io
 import re
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.database import SearchBackend as WagtailsBackend
 from wagtail.search.models import IndexEntry
 
 import pytest
 
+from search.backends import backend_for
 from search.languages import (
     CONFIGURATIONS,
     FirstThenRest,
     configuration_for,
     language_of,
     preferred_locales,
+    search_groups,
 )
 from search.query import clean_query
 from tests.factories import NewsItemPageFactory
@@ -36,13 +41,6 @@ POSTGRES_ONLY = pytest.mark.skipif(
 @pytest.fixture
 def spanish(db):
     return Locale.objects.get_or_create(language_code="es")[0]
-
-
-@pytest.fixture(params=[True, False], ids=["one-pass ranking", "Wagtail's ranking"])
-def ranking(request, settings):
-    """Every ordering test with the one-pass ranking on and off, whichever this run's is."""
-    settings.SEARCH_ONE_PASS_RANKING = request.param
-    return request.param
 
 
 def search_in(client, language, query, **params):
@@ -93,6 +91,13 @@ class TestLanguages:
         assert preferred_locales("fr") == []
         with translation.override("es"):
             assert preferred_locales() == [spanish.pk]
+
+    def test_each_language_is_searched_on_its_own_the_readers_first(self, spanish):
+        english_locale = Locale.objects.get(language_code="en-gb")
+        assert search_groups("es") == [([spanish.pk], "es"), ([english_locale.pk], "en-gb")]
+        assert search_groups("en-gb") == [([english_locale.pk], "en-gb"), ([spanish.pk], "es")]
+        # A reader of another language: each language in turn.
+        assert search_groups("fr") == [([english_locale.pk], "en-gb"), ([spanish.pk], "es")]
 
 
 class TestAccentsNeverMatter:
@@ -170,46 +175,95 @@ class TestStemmingPerLanguage:
         assert title_lexemes(page) == ["maranon", "protest"]
 
 
+@POSTGRES_ONLY
+class TestWagtailsBackendInEachLanguage:
+    """search/backends.py writes a page's index entry as Wagtail's own backend does when its
+    one configuration (SEARCH_CONFIG) is the page's language's, and searches a language's
+    pages as Wagtail's backend set to that language's configuration does."""
+
+    def entry(self, page):
+        return IndexEntry.objects.filter(object_id=str(page.pk)).values("title", "body").get()
+
+    @pytest.mark.parametrize(
+        "language, configuration", [("es", "psg_spanish"), ("en-gb", "psg_english")]
+    )
+    def test_entries_as_wagtail_writes_them_in_that_configuration(
+        self, news_index, language, configuration
+    ):
+        locale = Locale.objects.get_or_create(language_code=language)[0]
+        page = NewsItemPageFactory(
+            parent=news_index, title="Protestas en el Marañón", summary="Pérez Tello", locale=locale
+        )
+        ours = self.entry(page)
+        WagtailsBackend({"SEARCH_CONFIG": configuration}).add(page.specific)
+        assert self.entry(page) == ours
+        WagtailsBackend({"SEARCH_CONFIG": "simple"}).add(page.specific)
+        assert self.entry(page) != ours  # positive control
+
+    def test_a_languages_pages_are_searched_as_wagtail_searches_them(self, news_index, spanish):
+        for n, title in enumerate(["Protesta minera", "Protestas en Puno", "Otra protesta"]):
+            NewsItemPageFactory(
+                parent=news_index, title=title, summary="Protesta. " * (n + 1), locale=spanish
+            )
+        pages = Page.objects.live().filter(locale=spanish)
+        query = clean_query("protestas").search_query
+        expected = WagtailsBackend({"SEARCH_CONFIG": "psg_spanish"}).search(query, pages)
+        found = backend_for("es").search(query, pages)
+        assert found.count() == expected.count() == 3
+        assert [page.pk for page in found] == [page.pk for page in expected]
+        # Positive control: in English, "protestas" is another word.
+        assert backend_for("en-gb").search(query, pages).count() == 0
+
+    def test_rebuilding_the_index_keeps_each_page_in_its_language(self, news_index, spanish):
+        page = NewsItemPageFactory(parent=news_index, title="Protestas en Puno", locale=spanish)
+        english_page = NewsItemPageFactory(parent=news_index, title="Protests in Puno")
+        IndexEntry.objects.all().delete()
+        call_command("update_index", stdout=io.StringIO())
+        assert title_lexemes(page) == ["protest", "pun"]
+        assert title_lexemes(english_page) == ["protest", "puno"]
+
+
 class TestTheReadersLanguageFirst:
     @pytest.fixture
     def pages(self, news_index, spanish):
+        # A name both languages' stemmers leave as it is, so one search ranks all three.
         # The Spanish page matches best (its title and body), the English ones their body only.
         NewsItemPageFactory(
             parent=news_index,
-            title="Cajamarca: el agua",
-            body=paragraph("<p>Cajamarca, Cajamarca, Cajamarca.</p>"),
+            title="Kuczynski: el agua",
+            body=paragraph("<p>Kuczynski, Kuczynski, Kuczynski.</p>"),
             locale=spanish,
         )
         NewsItemPageFactory(
             parent=news_index,
             title="Water dispute",
-            body=paragraph("<p>Cajamarca Cajamarca water.</p>"),
+            body=paragraph("<p>Kuczynski Kuczynski water.</p>"),
         )
         NewsItemPageFactory(
-            parent=news_index, title="A long dispute", body=paragraph("<p>Cajamarca.</p>")
+            parent=news_index, title="A long dispute", body=paragraph("<p>Kuczynski.</p>")
         )
 
     def test_relevance_alone_would_put_the_spanish_page_first(self, pages):
         found = get_search_backend().search(
-            clean_query("Cajamarca").search_query, Page.objects.live()
+            clean_query("Kuczynski").search_query, Page.objects.live()
         )
-        assert [page.title for page in found][:1] == ["Cajamarca: el agua"]
+        assert [page.title for page in found][:1] == ["Kuczynski: el agua"]
 
-    def test_english_readers_see_english_pages_first(self, client, pages, ranking):
-        assert titles(english(client, "Cajamarca")) == [
+    def test_english_readers_see_english_pages_first(self, client, pages):
+        assert titles(english(client, "Kuczynski")) == [
             "Water dispute",
             "A long dispute",
-            "Cajamarca: el agua",
+            "Kuczynski: el agua",
         ]
 
-    def test_spanish_readers_see_spanish_pages_first(self, client, pages, ranking):
-        assert titles(spanish_reader(client, "Cajamarca")) == [
-            "Cajamarca: el agua",
+    def test_spanish_readers_see_spanish_pages_first(self, client, pages):
+        assert titles(spanish_reader(client, "Kuczynski")) == [
+            "Kuczynski: el agua",
             "Water dispute",
             "A long dispute",
         ]
 
-    def test_with_one_language_the_order_is_the_backends(self, client, news_index, ranking):
+    def test_with_one_language_the_order_is_the_backends(self, client, news_index):
         # Positive control: without Spanish pages, relevance alone orders them.
         NewsItemPageFactory(
             parent=news_index, title="A long dispute", body=paragraph("<p>Cajamarca.</p>")
@@ -223,9 +277,7 @@ class TestTheReadersLanguageFirst:
         assert titles(english(client, "Cajamarca")) == expected
 
     @pytest.mark.parametrize("order", ["", "newest"])
-    def test_pages_of_results_run_on_across_the_languages(
-        self, client, news_index, spanish, ranking, order
-    ):
+    def test_pages_of_results_run_on_across_the_languages(self, client, news_index, spanish, order):
         for n in range(12):
             NewsItemPageFactory(parent=news_index, title=f"Lima {n} (es)", locale=spanish)
         for n in range(5):
