@@ -183,7 +183,7 @@ _SEARCH_ENGINES = (
 )
 if SEARCH_BACKEND == "database":
     WAGTAILSEARCH_BACKENDS = {
-        # Wagtail's, in both languages, results ranked in one pass (search/backends.py).
+        # Wagtail's, each page indexed in its own language (search/backends.py).
         "default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "psg_english"}
     }
 elif SEARCH_BACKEND in _SEARCH_ENGINES:

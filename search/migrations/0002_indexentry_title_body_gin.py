@@ -1,14 +1,13 @@
 """A GIN index on the expression Wagtail's PostgreSQL search filters on.
 
 Wagtail's database backend matches `(title || body) @@ query` but indexes `title` and `body`
-only separately, so PostgreSQL reads and joins the text of every index entry for every search
-(wagtail/wagtail#6546): over 30 ms per query at 10,000 pages. This index lets it look the
-words up instead.
+only separately, so without this PostgreSQL reads and joins the text of every index entry for
+every search (wagtail/wagtail#6546). This index lets it look the words up instead.
 
 Without statistics on the expression, PostgreSQL keeps using the index even for common words.
 With them, it estimates a common word's share correctly but, not knowing that joining the two
-texts row by row is costly, goes back to reading every entry: 37 ms instead of 7 ms to count
-10,000 pages' matches for 'mining' (bench/RESULTS.md). Other databases skip this migration.
+texts row by row is costly, goes back to reading every entry, which is slower (measured by
+bench/search_bench.py). Other databases skip this migration.
 """
 
 from django.db import migrations

@@ -1,8 +1,8 @@
 """An index on Wagtail's page expiry dates, which every search filters on.
 
 A search leaves out pages past their expiry date that publish_scheduled has not yet
-unpublished. Without an index that check reads every page: 3–4 ms per query at 10,000
-pages. Few pages have an expiry date, so the index holds only those.
+unpublished. Without an index that check reads every page. Few pages have an expiry date, so
+the index holds only those.
 """
 
 from django.db import migrations

@@ -4,7 +4,8 @@
 dictionary before the stemmer, so "Pérez", "Petroperú" and "Marañón" are indexed and looked
 up as "perez", "petroperu" and "maranon", whichever way a reader types them. search/languages.py
 chooses one for each page by its locale; the search backend (search/backends.py) indexes each
-page with its language's configuration and matches a query in every language's.
+page with its language's configuration, and the search page searches each language's pages
+with it.
 
 `unaccent` ships with PostgreSQL (Debian's postgresql package; elsewhere postgresql-contrib)
 and is a trusted extension, so the database's owner may create it. Undoing this migration
