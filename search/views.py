@@ -162,10 +162,10 @@ def log_search(query, result_count):
         with in_savepoint():
             query.add_hit()
             if result_count is not None:
-                QueryOutcome.objects.update_or_create(
-                    query=query,
-                    defaults={"result_count": result_count, "searched_at": timezone.now()},
-                )
+                outcome = {"result_count": result_count, "searched_at": timezone.now()}
+                # One statement for words searched before.
+                if not QueryOutcome.objects.filter(query=query).update(**outcome):
+                    QueryOutcome.objects.update_or_create(query=query, defaults=outcome)
     except DatabaseError:
         logger.warning("Could not log the search %r", query.query_string, exc_info=True)
 
