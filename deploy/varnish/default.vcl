@@ -17,10 +17,11 @@ backend default {
     # gunicorn answers in at most GUNICORN_TIMEOUT (30 s).
     .first_byte_timeout = 35s;
     .probe = {
-        # Host must be one of ALLOWED_HOSTS.
+        # Host must be one of ALLOWED_HOSTS; X-Forwarded-Proto spares it the HTTPS redirect.
         .request =
             "GET /health/ HTTP/1.1"
             "Host: localhost"
+            "X-Forwarded-Proto: https"
             "Connection: close"
             "User-Agent: Varnish health probe";
         .interval = 5s;
