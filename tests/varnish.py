@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 VCL = Path(__file__).resolve().parent.parent / "deploy" / "varnish" / "default.vcl"
@@ -59,6 +60,9 @@ class Varnish:
                 "thread_pools=1",
                 "-p",
                 "thread_pool_min=5",
+                # Banned objects go at once (not after a minute), so object counts settle.
+                "-p",
+                "ban_lurker_age=0",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -79,11 +83,28 @@ class Varnish:
             self.process.wait(timeout=30)
             self.process = None
 
-    def counter(self, name="MAIN.n_object") -> int:
-        output = subprocess.run(
-            ["varnishstat", "-n", str(self.folder / "work"), "-1", "-f", name],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        return int(output.split()[1])
+    def purge_all(self, host="127.0.0.1"):
+        """Ban everything on `host`, and wait until no object is left."""
+        request = urllib.request.Request(f"{self.url}/*", method="PURGE", headers={"Host": host})
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+        if self.counter(expected=0) != 0:
+            raise RuntimeError("banned objects were not removed")
+
+    def counter(self, name="MAIN.n_object", expected=None) -> int:
+        """A varnishstat counter. Worker threads add to the counters now and then, not at once:
+        wait up to two seconds for `expected`, or one second before reading."""
+        if expected is None:
+            time.sleep(1)
+        for _ in range(20):
+            output = subprocess.run(
+                ["varnishstat", "-n", str(self.folder / "work"), "-1", "-f", name],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            value = int(output.split()[1])
+            if expected is None or value == expected:
+                break
+            time.sleep(0.1)
+        return value
