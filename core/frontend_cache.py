@@ -138,7 +138,10 @@ def purge_everything() -> bool:
     try:
         urls = whole_site_urls()
         for backend in backends.values():
-            backend.purge_batch(urls)
+            # A backend may serve only some hosts (Wagtail's HOSTNAMES option).
+            mine = [url for url in urls if backend.invalidates_hostname(urlsplit(url).hostname)]
+            if mine:
+                backend.purge_batch(mine)
     except PurgeFailed as exc:
         logger.warning("Front-cache purge failed; purge_frontend_cache retries it: %s", exc)
         FrontendCachePurge.record_failure(str(exc))

@@ -291,6 +291,8 @@ SEARCH_CACHE_S_MAXAGE = env.int("SEARCH_CACHE_S_MAXAGE", default=60)
 # Where purges go: a Varnish (or any cache taking PURGE), e.g. http://127.0.0.1:6081; empty:
 # no cache in front, nothing to purge but the template fragments. Cloudflare is production's.
 FRONTEND_CACHE_PURGE_URL = env("FRONTEND_CACHE_PURGE_URL", default="")
+# wagtail.contrib.frontend_cache is used without an INSTALLED_APPS entry: installed, it would
+# purge each page again on publish, which the whole-site purge already covers.
 WAGTAILFRONTENDCACHE = {}
 if FRONTEND_CACHE_PURGE_URL:
     WAGTAILFRONTENDCACHE["varnish"] = {
