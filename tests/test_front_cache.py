@@ -5,6 +5,7 @@ The first tests need no Varnish: what `purge_everything()` sends, records and re
 rest (marked slow) run the site under gunicorn behind a varnishd of their own, with the
 project's VCL, and make changes from another process (`manage.py`)."""
 
+import http.client
 import http.cookiejar
 import http.server
 import os
@@ -465,3 +466,22 @@ def test_a_failed_purge_is_recorded_then_retried(site):
 def test_an_archive_address_in_other_digits_is_not_a_page(site):
     assert site.get(urllib.parse.quote("/news/٢٠١٦/"))[0] == 404
     assert site.get("/news/2016/")[0] == 200
+
+
+@pytest.mark.slow
+def test_only_the_application_servers_may_purge(site):
+    def purge_from(address):
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", site.varnish.port, timeout=10, source_address=(address, 0)
+        )
+        connection.request("PURGE", "/*", headers={"Host": "127.0.0.1"})
+        status = connection.getresponse().status
+        connection.close()
+        return status
+
+    site.get("/briefings/")
+    assert hit(site.get("/briefings/")[1])
+    assert purge_from("127.0.0.2") == 405  # any other address
+    assert hit(site.get("/briefings/")[1])
+    assert purge_from("127.0.0.1") == 200
+    assert not hit(site.get("/briefings/")[1])
