@@ -26,6 +26,7 @@ from django.utils import timezone
 
 import psycopg
 import pytest
+import redis
 
 from core.frontend_cache import PurgeFailed, VarnishBackend, purge_everything
 from core.models import FrontendCachePurge
@@ -111,6 +112,30 @@ def test_purge_everything_empties_the_template_fragments(db):
     assert purge_everything() is True  # no cache in front configured: fragments only
     assert fragments.get("navigation") is None
     assert not FrontendCachePurge.objects.exists()
+
+
+# A database of these tests' own (test_running_site.py uses 15).
+REDIS_URL = os.environ.get("TEST_FRAGMENTS_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def test_with_redis_only_the_sites_own_fragments_go(db, settings):
+    server = redis.Redis.from_url(REDIS_URL)
+    server.flushdb()
+    settings.CACHES = settings.CACHES | {
+        "template_fragments": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "psg:test",
+        }
+    }
+    try:
+        caches["template_fragments"].set("navigation", "old")
+        server.set("another-site:navigation", "theirs")
+        assert purge_everything() is True
+        assert caches["template_fragments"].get("navigation") is None
+        assert server.get("another-site:navigation") == b"theirs"
+    finally:
+        server.flushdb()
 
 
 def test_a_failed_purge_is_recorded_and_retried_until_it_succeeds(home_page, purge_server, caplog):
