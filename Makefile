@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast test-next test-layers-off lint format check install install-dev chromium services \
+.PHONY: run run-production varnish test test-fast test-next test-layers-off lint format check install install-dev chromium services \
 	test-sqlite test-postgres bench clean backup restore catalogues
 
 $(BIN)/python:
@@ -59,6 +59,7 @@ run: install catalogues
 	@( nap=; trap '[ -z "$$nap" ] || kill $$nap 2>/dev/null; exit 0' TERM; \
 	   minutes=0; \
 	   while :; do \
+	     $(BIN)/python manage.py purge_frontend_cache; \
 	     $(BIN)/python manage.py publish_scheduled; \
 	     $(BIN)/python manage.py send_membership_emails; \
 	     if [ $$((minutes % 60)) -eq 0 ]; then \
@@ -71,6 +72,23 @@ run: install catalogues
 	   done ) & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT; trap 'exit 130' INT TERM HUP; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production stack on one machine (docs/deploy.md): Varnish with deploy/varnish/default.vcl
+# on $(PORT), gunicorn behind it with production settings, the every-minute jobs; Ctrl-C stops
+# them all (deploy/run-production).
+run-production: install catalogues varnish
+	BIN=$(BIN) PORT=$(PORT) deploy/run-production
+
+# Debian's varnish, as `make chromium` installs chromium. The package starts a system varnish on
+# port 6081; this machine's stack starts its own, so that one is stopped and disabled.
+varnish:
+	@if [ ! -x /usr/sbin/varnishd ]; then \
+		echo "Installing Debian's varnish"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish >/dev/null; \
+		for service in varnish varnishncsa; do \
+			systemctl disable --now $$service >/dev/null 2>&1 || service $$service stop >/dev/null 2>&1 || true; \
+		done; \
+	fi
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -2,6 +2,9 @@
 
 import multiprocessing
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
@@ -22,3 +25,18 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'
+
+
+def when_ready(server):
+    """A deploy purges the caches in front once the new code serves (core/frontend_cache.py).
+
+    In a process of its own, so gunicorn neither waits for it nor stops if it fails: the
+    every-minute `purge_frontend_cache` tries again.
+    """
+    if not (os.environ.get("FRONTEND_CACHE_PURGE_URL") or os.environ.get("CLOUDFLARE_API_TOKEN")):
+        return
+    root = Path(__file__).resolve().parent.parent
+    try:
+        subprocess.Popen([sys.executable, "manage.py", "purge_frontend_cache"], cwd=root)
+    except OSError as exc:
+        server.log.warning("Could not start purge_frontend_cache: %s", exc)

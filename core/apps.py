@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Site plumbing"
 
     def ready(self):
-        from .caching import invalidation
+        from . import frontend_cache
 
-        invalidation.connect()
+        frontend_cache.connect()

@@ -1,6 +1,9 @@
-"""Response headers every page carries: what a page may load, and what browsers may do."""
+"""Response headers every page carries: what a page may load, what browsers may do, and who
+may keep a copy (Cache-Control), for the browser and for the HTTP cache in front (Varnish or a
+CDN, docs/deploy.md)."""
 
 from django.conf import settings
+from django.utils.translation import get_language_from_path
 
 # Public pages: scripts only from this site, never inline or eval'd. JSON-LD blocks are data,
 # not scripts, so they need no exception.
@@ -53,7 +56,58 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+PRIVATE = "private, no-store"
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def unprefixed(path: str) -> str:
+    """`path` without its language prefix: /es/search/ is /search/."""
+    language = get_language_from_path(path)
+    if language and path.startswith(f"/{language}/"):
+        return path[len(language) + 1 :]
+    return path
+
+
+def belongs_to_one_person(request, response) -> bool:
+    """Whether the response may be kept only by the browser it was sent to, and not even there."""
+    existing = response.get("Cache-Control", "")
+    user = getattr(request, "user", None)
+    return (
+        request.path.startswith("/admin/")
+        # Wagtail's previews: a dummy request through the middleware, then the admin's view.
+        or getattr(request, "is_dummy", False)
+        or getattr(request, "is_preview", False)
+        or request.method not in SAFE_METHODS
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or (user is not None and user.is_authenticated)
+        # A CSRF token for a form, a message, a session: each is one visitor's.
+        or bool(response.cookies)
+        # Wagtail marks every page with view restrictions (the page itself, its password form,
+        # its redirect to sign in) never_cache, previews private: both say "private".
+        or "private" in existing
+        or "no-store" in existing
+        or response.status_code >= 500
+    )
+
+
+def cache_control(request, response) -> str | None:
+    """The Cache-Control the response should carry, or None to keep the one it has."""
+    if belongs_to_one_person(request, response):
+        return PRIVATE
+    if response.has_header("Cache-Control"):
+        # Static files (whitenoise), documents, the health check: they know best.
+        return None
+    if unprefixed(request.path).startswith("/search/") or "query" in request.GET:
+        return f"public, max-age=0, s-maxage={settings.SEARCH_CACHE_S_MAXAGE}"
+    return (
+        f"public, max-age={settings.CACHE_CONTROL_MAX_AGE}, "
+        f"s-maxage={settings.CACHE_CONTROL_S_MAXAGE}"
+    )
+
+
 class SecurityHeadersMiddleware:
+    """The first of the project's middleware, so what it says is what a reader gets."""
+
     def __init__(self, get_response):
         self.get_response = get_response
         self.admin_prefix = "/admin/"
@@ -68,7 +122,7 @@ class SecurityHeadersMiddleware:
             policy = policy.replace("; upgrade-insecure-requests", "")
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if in_admin:
-            # Editors' pages hold unpublished drafts and personal data: never keep a copy.
-            response.headers["Cache-Control"] = "no-store, private"
+        caching = cache_control(request, response)
+        if caching is not None:
+            response.headers["Cache-Control"] = caching
         return response

@@ -35,7 +35,7 @@ class TestSecurityHeaders:
     def test_admin_pages_are_never_cached_and_allow_the_admins_scripts(self, admin_client):
         response = admin_client.get("/admin/")
         assert response.status_code == 200
-        assert response["Cache-Control"] == "no-store, private"
+        assert response["Cache-Control"] == "private, no-store"
         csp = directives(response["Content-Security-Policy"])
         assert csp["frame-ancestors"] == "'self'"
 

@@ -62,8 +62,6 @@ MIDDLEWARE = [
     "core.headers.SecurityHeadersMiddleware",
     "core.throttling.ThrottleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.caching.middleware.ContentVersionMiddleware",
-    "core.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -281,6 +279,30 @@ CACHES = cache_settings(
     fragment_seconds=FRAGMENT_CACHE_SECONDS,
 )
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# The HTTP cache in front (Varnish or a CDN; docs/deploy.md) and browsers (core/headers.py).
+# Seconds a browser may keep a public page (Cache-Control max-age).
+CACHE_CONTROL_MAX_AGE = env.int("CACHE_CONTROL_MAX_AGE", default=60)
+# Seconds the cache in front may keep a public page (s-maxage). Every change purges it
+# (core/frontend_cache.py), so this is the worst case only when a purge fails and is retried.
+CACHE_CONTROL_S_MAXAGE = env.int("CACHE_CONTROL_S_MAXAGE", default=600)
+# Seconds the cache in front may keep a page of search results (browsers keep none).
+SEARCH_CACHE_S_MAXAGE = env.int("SEARCH_CACHE_S_MAXAGE", default=60)
+# Where purges go: a Varnish (or any cache taking PURGE), e.g. http://127.0.0.1:6081; empty:
+# no cache in front, nothing to purge but the template fragments. Cloudflare is production's.
+FRONTEND_CACHE_PURGE_URL = env("FRONTEND_CACHE_PURGE_URL", default="")
+# wagtail.contrib.frontend_cache is used without an INSTALLED_APPS entry: installed, it would
+# purge each page again on publish, which the whole-site purge already covers.
+WAGTAILFRONTENDCACHE = {}
+if FRONTEND_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE["varnish"] = {
+        "BACKEND": "core.frontend_cache.VarnishBackend",
+        "LOCATION": FRONTEND_CACHE_PURGE_URL,
+    }
+# The whole site is purged at once, so not once per language.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
+# Seconds one purge request may take before it counts as failed (and is retried).
+FRONTEND_CACHE_PURGE_TIMEOUT = env.int("FRONTEND_CACHE_PURGE_TIMEOUT", default=5)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="website@localhost")

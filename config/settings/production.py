@@ -43,21 +43,13 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
-# Optional: purge a CDN or nginx cache in front when pages are published (see docs/deploy.md).
-WAGTAILFRONTENDCACHE = {}
-if env("FRONTEND_CACHE_PURGE_URL", default=""):
-    WAGTAILFRONTENDCACHE["proxy"] = {
-        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-        "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
-    }
+# Optional: Cloudflare in front, beside or instead of Varnish (FRONTEND_CACHE_PURGE_URL, base.py).
 if env("CLOUDFLARE_API_TOKEN", default=""):
-    WAGTAILFRONTENDCACHE["cloudflare"] = {
-        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+    WAGTAILFRONTENDCACHE["cloudflare"] = {  # noqa: F405
+        "BACKEND": "core.frontend_cache.CloudflareBackend",
         "BEARER_TOKEN": env("CLOUDFLARE_API_TOKEN"),
         "ZONEID": env("CLOUDFLARE_ZONE_ID"),
     }
-if WAGTAILFRONTENDCACHE:
-    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")  # noqa: F405
 
 # Optional error reporting: set SENTRY_DSN to send errors (never personal data) to Sentry.
 SENTRY_DSN = env("SENTRY_DSN", default="")

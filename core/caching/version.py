@@ -19,10 +19,8 @@ never from a number old entries could still carry.
 from __future__ import annotations
 
 import contextlib
-import time
 
 from django.core.signals import request_finished, request_started
-from django.db import connection
 
 from asgiref.local import Local
 
@@ -50,17 +48,8 @@ request_finished.connect(_finish_request, dispatch_uid="content-version-finish")
 
 
 def _read() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {TABLE} WHERE id = %s", [ROW])
-        row = cursor.fetchone()
-        if row is not None:
-            return row[0]
-        cursor.execute(
-            f"INSERT INTO {TABLE} (id, value) VALUES (%s, %s) ON CONFLICT (id) DO NOTHING",
-            [ROW, time.time_ns()],
-        )
-        cursor.execute(f"SELECT value FROM {TABLE} WHERE id = %s", [ROW])
-        return cursor.fetchone()[0]
+    # core.ContentVersion is gone (core/frontend_cache.py purges instead); this package goes next.
+    return 0
 
 
 def content_version() -> int:
@@ -82,18 +71,4 @@ def advance_content_version() -> None:
     The number moves to the clock when that is ahead, so a number taken by a change that
     rolled back is never given out again (a fragment cached under it would look current).
     """
-    now = time.time_ns()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {TABLE} SET value = CASE WHEN value + 1 > %s THEN value + 1 ELSE %s END "
-            "WHERE id = %s",
-            [now, now, ROW],
-        )
-        if cursor.rowcount == 0:
-            cursor.execute(
-                f"INSERT INTO {TABLE} (id, value) VALUES (%s, %s) "
-                f"ON CONFLICT (id) DO UPDATE SET value = {TABLE}.value + 1",
-                [ROW, now],
-            )
-    if hasattr(_request, "version"):
-        _request.version = None
+    return
