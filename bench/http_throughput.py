@@ -576,7 +576,7 @@ def report(results, meta, args):
         "## Pages per second, and queries per page",
         "",
         f"Measured {meta['date']} by `bench/http_throughput.py` (`make bench-http`, "
-        f"{meta['minutes']:.0f} minutes; its docstring says how). {args.rounds} round(s); in "
+        f"{meta['minutes']:.0f} minutes; its docstring says how). Rounds: {args.rounds}; in "
         f"each, wrk ({args.threads} threads, {args.connections} connections, {args.duration} s "
         "a URL) loads every URL in turn. Figures: each URL's median over the rounds.",
         "",
@@ -591,7 +591,8 @@ def report(results, meta, args):
         f"- Servers: {meta['versions']['servers']}; all on 127.0.0.1.",
         "- Content: `load_demo_content` (10 news items in each language), then "
         f"`generate_content --news {args.generate} --spanish 0.2`; throughput measured with "
-        "them all. The query tables count every live news item, both languages.",
+        "them all, on the English pages. The query tables count every live news item, both "
+        "languages.",
         "",
     ]
     lines, checks = [], []
@@ -604,11 +605,13 @@ def report(results, meta, args):
             "| Page | KB | nginx req/s | Varnish req/s | Varnish ÷ nginx | Varnish misses |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",
         ]
-        ratios = []
+        ratios, all_misses, all_requests = [], 0, 0
         for kind in THROUGH_VARNISH:
             nginx, varnish = median(rows["nginx", kind]), median(rows["Varnish", kind])
             ratios.append(varnish / nginx)
             misses = sum(row["misses"] for row in rows["Varnish", kind])
+            all_misses += misses
+            all_requests += sum(row["requests"] for row in rows["Varnish", kind])
             lines.append(
                 f"| {kind} | {front['sizes'][kind] / 1024:.0f} | {nginx:,.0f} | {varnish:,.0f} "
                 f"| {ratios[-1]:.0%} | {misses} |"
@@ -617,8 +620,10 @@ def report(results, meta, args):
         checks.append(
             (
                 "Through Varnish, cached pages serve at least 60 % of what nginx serves",
-                min(ratios) >= 0.6,
-                f"{min(ratios):.0%} to {max(ratios):.0%}",
+                # A page past its s-maxage is fetched again: a few misses, not more.
+                min(ratios) >= 0.6 and all_misses <= all_requests / 1000,
+                f"{min(ratios):.0%} to {max(ratios):.0%}, {all_misses} misses in "
+                f"{all_requests:,} requests",
             )
         )
     titles = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
