@@ -316,6 +316,8 @@ def ensure_peer(databases):
     """The bakerydemo set up as ../shared/bench/peer-setup.md says, each step done once."""
     demo, venv = PEERS / "bakerydemo", PEERS / "venv-bakery" / "bin"
     if not (demo / "manage.py").exists():
+        if not Path(BAKERYDEMO_GIT).exists():
+            sys.exit("No bakerydemo: set BAKERYDEMO_GIT to a bare clone of wagtail/bakerydemo.")
         log(f"unpacking the bakerydemo from {BAKERYDEMO_GIT} into {demo}")
         demo.mkdir(parents=True, exist_ok=True)
         tar = PEERS / "bakerydemo.tar"
@@ -343,11 +345,10 @@ def ensure_peer(databases):
         if (PEERS / f".loaded-{database}").exists():
             continue
         log(f"loading the bakerydemo's content ({database})")
-        if database == "postgres" and not psql(
-            "SELECT 1 FROM pg_database WHERE datname = 'bakerydemo'"
-        ):
+        if database == "postgres":  # made afresh: a half-loaded one would stay half-loaded
             if not psql("SELECT 1 FROM pg_roles WHERE rolname = 'bakery'"):
                 psql("CREATE ROLE bakery LOGIN PASSWORD 'bakery'")
+            psql("DROP DATABASE IF EXISTS bakerydemo WITH (FORCE)")
             psql("CREATE DATABASE bakerydemo OWNER bakery")
         for command in ("migrate --noinput", "load_initial_data", "collectstatic --noinput -v0"):
             run([venv / "python", "manage.py", *command.split()], env=peer_env(database), cwd=demo)
@@ -450,7 +451,8 @@ def measure(database, url, work, peer, args):
             time.sleep(args.pause)  # the server finishes the requests wrk left queued
             print(
                 f"  {group:15} {kind:26} {row['rps']:9,.0f} req/s, p99 {row['p99']:.0f} ms, "
-                f"{row['bad']} bad"
+                f"{row['bad']} bad",
+                flush=True,
             )
     stop_all()
     return result
@@ -764,7 +766,7 @@ def main():
     started, load = time.monotonic(), os.getloadavg()[0]
     work = Work()
     log(f"scratch folder {work.path}")
-    results = {}
+    results, finished = {}, False
     try:
         flush_redis()
         peer = ensure_peer(args.databases)
@@ -777,12 +779,15 @@ def main():
             "versions": versions(),
             "peer_commit": (PEERS / "bakerydemo.commit").read_text().strip(),
         }
+        finished = True
     finally:
         stop_all()
         with suppress(Exception):
             flush_redis()
-        if not args.keep:
+        if finished and not args.keep:
             shutil.rmtree(work.path, ignore_errors=True)
+        else:
+            log(f"kept {work.path} (the servers' logs are in logs/)")
     text, checks = report(results, meta, args)
     print("\n" + text)
     if args.output:
