@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test test-fast test-next test-layers-off lint format check install install-dev chromium services \
-	test-sqlite test-postgres bench bench-http clean backup restore catalogues
+	test-sqlite test-postgres bench clean backup restore catalogues
 
 $(BIN)/python:
 	@python=$$(PYTHON="$(PYTHON)" .ci/find-python $(SUPPORTED_PYTHON)) || exit 1; \
@@ -138,6 +138,7 @@ bench: install services
 # Pages per second through Varnish against nginx, and straight to gunicorn against the reference
 # Wagtail demo (set up in /tmp/peers, or $PEERS, on first use); queries per page at 10 and 10,000
 # news items; PostgreSQL and SQLite. Writes bench/RESULTS.md. About 45 minutes, on a quiet machine.
+.PHONY: bench-http
 bench-http: install catalogues services
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; }
