@@ -153,6 +153,15 @@ test-next: services | $(NEXT_BIN)/python
 bench: install services
 	PG_URL=$(PG_URL) $(BIN)/python -m bench.search_bench
 
+# Pages per second through Varnish against nginx, and straight to gunicorn against the reference
+# Wagtail demo (set up in /tmp/peers, or $PEERS, on first use); queries per page at 10 and 10,000
+# news items; PostgreSQL and SQLite. Writes bench/RESULTS.md. About 45 minutes, on a quiet machine.
+.PHONY: bench-http
+bench-http: install catalogues services
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; }
+	PG_URL=$(PG_URL) $(BIN)/python -m bench.http_throughput
+
 # Database (pg_dump or SQLite's backup) and media in one archive under backups/.
 backup: install
 	$(BIN)/python manage.py backup
