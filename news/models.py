@@ -142,13 +142,14 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
             context["canonical_url"] = url
         return context
 
-    # The dated archive: /news/2016/ and /news/2016/11/. Four-digit years and two-digit months
-    # only (/news/2016/1/ is not an address); a period without items is a 404.
-    @re_path(r"^(?P<year>\d{4})/$", name="archive_year")
+    # The dated archive: /news/2016/ and /news/2016/11/. Four ASCII digits for a year and two
+    # for a month only (/news/2016/1/, /news/02016/ and /news/٢٠١٦/ are not addresses: \d
+    # would take any script's digits); a period without items is a 404.
+    @re_path(r"^(?P<year>[0-9]{4})/$", name="archive_year")
     def archive_year(self, request, year):
         return self.archive(request, int(year))
 
-    @re_path(r"^(?P<year>\d{4})/(?P<month>\d{2})/$", name="archive_month")
+    @re_path(r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", name="archive_month")
     def archive_month(self, request, year, month):
         return self.archive(request, int(year), int(month))
 
@@ -248,7 +249,7 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
 
 
 # The first part of the news list's routes (feed/, regions/, 2016/), which no item may take.
-RESERVED_SLUG = re.compile(r"^(feed|regions|\d{4})$")
+RESERVED_SLUG = re.compile(r"^(feed|regions|[0-9]{4})$")
 
 
 class NewsItemPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, BasePage):

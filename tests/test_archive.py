@@ -185,6 +185,13 @@ class TestArchivePages:
         "/news/2016/09/",
         "/news/abcd/",
         "/news/2016/ab/",
+        # Digits of other scripts and leading zeros spell the same number, not the address.
+        "/news/٢٠١٦/",
+        "/news/٢٠١٦/١١/",
+        "/news/2016/١١/",
+        "/news/２０１６/",
+        "/news/02016/",
+        "/news/02016/11/",
     ],
 )
 def test_bad_or_empty_dates_are_a_404(client, archive, url):
