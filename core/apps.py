@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Site plumbing"
-
-    def ready(self):
-        from .caching import invalidation
-
-        invalidation.connect()

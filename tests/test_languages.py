@@ -16,7 +16,6 @@ from tests.factories import (
     StandardPageFactory,
     ThemeFactory,
 )
-from tests.layers import needs_all
 
 pytestmark = pytest.mark.django_db
 
@@ -220,9 +219,6 @@ class TestEveryPageTypeInBothLanguages:
 
 
 class TestQueryBudget:
-    # With the fragment cache off, Wagtail's own lookups of a translation cost queries that
-    # the default language does not need.
-    @needs_all
     def test_a_spanish_page_costs_what_its_english_page_costs(self, client, translated_news):
         # Warm the fragment cache (the first request of all also creates the site settings).
         for url in ("/news/oil-spill/", "/es/noticias/derrame-de-petroleo/") * 2:

@@ -13,7 +13,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core.backups import pg_environment, sign_everyone_out_and_clear_caches
-from core.caching import advance_content_version
 
 
 class Command(BaseCommand):
@@ -47,9 +46,6 @@ class Command(BaseCommand):
                 self.replace_media(media, Path(settings.MEDIA_ROOT))
         # Cached pages and fragments show the replaced content, and sessions would outlive it.
         sign_everyone_out_and_clear_caches()
-        # The restored number may be one the caches of running processes still hold pages
-        # under: move past every number given (core/caching/version.py), so they are all stale.
-        advance_content_version()
         self.stdout.write(self.style.SUCCESS(f"Restored {archive}; everyone is signed out."))
 
     def replace_media(self, media, target):

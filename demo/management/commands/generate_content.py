@@ -29,7 +29,6 @@ from django.utils.text import slugify
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backends
 
-from core.caching import advance_content_version
 from demo.synthetic import news_item
 from home.models import Theme
 from news.models import NewsIndexPage, NewsItemPage
@@ -113,8 +112,6 @@ class Command(BaseCommand):
                 raise CommandError("--spanish needs a share from 0 to 1.")
             count = self.add(options["news"], random.Random(options["seed"]), options["spanish"])
             verb = "Added"
-        # Rows written in bulk send no signals: tell the page and fragment caches directly.
-        advance_content_version()
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"{verb} {count} generated news items in {seconds:.1f} s.")
