@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run run-production varnish test test-fast test-next test-layers-off lint format check install install-dev chromium services \
+.PHONY: run run-production varnish test test-fast test-next lint format check install install-dev chromium services \
 	test-sqlite test-postgres bench clean backup restore catalogues
 
 $(BIN)/python:
@@ -119,14 +119,7 @@ test-sqlite: install-dev catalogues chromium services
 test-postgres: install-dev catalogues chromium services
 	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
-# The suite again with every caching layer and shortcut off (core/caching/, core/adapters/):
-# the site must be right without them, and falls back to Wagtail's own behaviour.
-LAYERS_OFF := PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE=false ROUTING_SHORTCUTS=false \
-	PRIVACY_SHORTCUTS=false SEARCH_ONE_PASS_RANKING=false
-test-layers-off: install-dev catalogues chromium services
-	$(LAYERS_OFF) DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
-
-test: check lint test-sqlite test-postgres test-layers-off
+test: check lint test-sqlite test-postgres
 
 # The quick loop while working: SQLite, no browser, nothing marked slow.
 test-fast: install-dev catalogues services

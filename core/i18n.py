@@ -1,44 +1,19 @@
 """The site's two languages: English (the default, unprefixed addresses) and Spanish (/es/).
 
 Wagtail keeps one page tree per language, each page knowing its translations by a shared
-`translation_key`; Django's LocaleMiddleware picks the language from the address. What Wagtail
-looks up per request (the active locale, a page's translation in it) is kept in the fragment
-cache here, so a page costs the same queries in either language.
+`translation_key`; Django's LocaleMiddleware picks the language from the address.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import translate_url
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, to_locale
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
-
-from core.caching import cached
-
-
-class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's, with the language taken from the address alone.
-
-    With unprefixed English (prefix_default_language=False) Django still marks unprefixed
-    responses `Vary: Accept-Language`, although their language never depends on it; that would
-    make every shared cache keep a copy per browser language. The page's language is in its
-    address, so nothing varies."""
-
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        response = super().process_response(request, response)
-        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
-        if "Accept-Language" in vary:
-            del response["Vary"]
-            kept = [v for v in vary if v != "Accept-Language"]
-            if kept:
-                patch_vary_headers(response, kept)
-        return response
 
 
 def language_code() -> str:
@@ -50,8 +25,8 @@ def language_code() -> str:
 
 
 def locale_ids() -> dict[str, int]:
-    """Every locale's id by language code."""
-    return cached("locale-ids", lambda: dict(Locale.objects.values_list("language_code", "pk")))
+    """Every locale's id by language code (one query)."""
+    return dict(Locale.objects.values_list("language_code", "pk"))
 
 
 def active_locale_id() -> int | None:
@@ -60,7 +35,7 @@ def active_locale_id() -> int | None:
 
 
 def locale_languages() -> dict[int, str]:
-    """Every locale's language code by id (the same cached lookup as `locale_ids`)."""
+    """Every locale's language code by id (one query)."""
     return {pk: code for code, pk in locale_ids().items()}
 
 
@@ -74,65 +49,23 @@ def default_locale_id() -> int | None:
     return locale_ids().get(settings.LANGUAGE_CODE)
 
 
-def localized(page: Page) -> Page:
-    """`page.localized` (its live translation in the active language, else the page itself)
-    from the fragment cache, for any page."""
-    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        return page
-    locale_id = active_locale_id()
-    if locale_id is None or locale_id == page.locale_id:
-        return page
-    translation = cached(
-        f"translation:{page.translation_key}:{locale_id}",
-        lambda: (
-            Page.objects.filter(translation_key=page.translation_key, locale_id=locale_id)
-            .live()
-            .specific()
-            .first()
-            # None is never cached: False stands for "no translation", so that is kept too.
-            or False
-        ),
-    )
-    return translation or page
-
-
 def in_reader_language(model, objects=None) -> list:
     """`objects` of a translatable snippet model (by default every one in the default language,
     in the model's order), each replaced by its translation in the active language where there
-    is one. One cached lookup of the model's rows, whatever the language."""
-    by_key = cached(
-        f"snippet-translations:{model._meta.label}",
-        lambda: {(obj.translation_key, obj.locale_id): obj for obj in model.objects.all()},
-    )
+    is one: one query for the translations (and one for the objects when none are given)."""
     if objects is None:
-        objects = [obj for obj in by_key.values() if obj.locale_id == default_locale_id()]
-    locale_id = active_locale_id()
-    return [by_key.get((obj.translation_key, locale_id), obj) for obj in objects]
-
-
-class LocalizedMixin:
-    """`page.localized` (Wagtail: the live translation in the active language, or the page
-    itself) from the fragment cache: Wagtail looks the locale and the translation up each time,
-    two queries for every page it localizes, the home page on every request included."""
-
-    @property
-    def localized(self):
-        return localized(self)
-
-    def live_translations(self) -> list[Page]:
-        """This page and its live, public translations, in LANGUAGES order: for the switcher
-        and the alternates in the head. Private translations are left out."""
-        order = {code: i for i, (code, _) in enumerate(settings.LANGUAGES)}
-        pages = cached(
-            f"translations:{self.translation_key}",
-            lambda: list(
-                Page.objects.filter(translation_key=self.translation_key)
-                .live()
-                .public()
-                .select_related("locale")
-            ),
+        objects = model.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    objects = list(objects)
+    if not objects:
+        return objects
+    translations = {
+        obj.translation_key: obj
+        for obj in model.objects.filter(
+            locale__language_code=language_code(),
+            translation_key__in=[obj.translation_key for obj in objects],
         )
-        return sorted(pages, key=lambda p: order.get(p.locale.language_code, len(order)))
+    }
+    return [translations.get(obj.translation_key, obj) for obj in objects]
 
 
 def hreflang(code: str) -> str:

@@ -1,6 +1,7 @@
 import html
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,17 +23,7 @@ from wagtail.snippets.models import register_snippet
 
 from wagtail_localize.fields import SynchronizedField
 
-from core.caching import cached, cached_for_readers
-from core.caching.middleware import set_canonical_query
-from core.i18n import (
-    LocalizedMixin,
-    active_locale_id,
-    hreflang,
-    in_reader_language,
-    locale_language,
-)
-from core.privacy import CachedPrivacyMixin, public
-from core.routing import ChildRoutingMixin
+from core.i18n import in_reader_language, language_code
 
 from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock
 from .pictures import with_listing_images
@@ -155,11 +146,12 @@ def localize_themes(themes) -> list[Theme]:
     return sorted(set(in_reader_language(Theme, themes)), key=lambda theme: theme.name)
 
 
-class BasePage(LocalizedMixin, CachedPrivacyMixin, ChildRoutingMixin, Page):
+class BasePage(Page):
     """What every page of the site needs; a new page type inherits it and is right by default.
 
-    - privacy checks, child routing and `localized` from the fragment cache (core/privacy.py,
-      core/routing.py, core/i18n.py), with Wagtail's own rules and results;
+    - its translations readers may see (`live_translations`), for the language switcher and
+      the alternates in the head;
+    - its canonical address (`canonical_url` in the context, else the page's own address);
     - sitemap addresses on the host the sitemap was asked for: one site serves one domain,
       so the request's host (checked against ALLOWED_HOSTS) is right even while the Site
       record still says 'localhost'.
@@ -187,6 +179,23 @@ class BasePage(LocalizedMixin, CachedPrivacyMixin, ChildRoutingMixin, Page):
                 return html.unescape(plain)
         return ""
 
+    def live_translations(self) -> list[Page]:
+        """This page and its live, public translations, in LANGUAGES order: for the switcher
+        and the alternates in the head. Private translations are left out. One query, once
+        per page however often it is asked."""
+        if "_live_translations" not in self.__dict__:
+            order = {code: i for i, (code, _) in enumerate(settings.LANGUAGES)}
+            pages = (
+                Page.objects.filter(translation_key=self.translation_key)
+                .live()
+                .public()
+                .select_related("locale")
+            )
+            self._live_translations = sorted(
+                pages, key=lambda p: order.get(p.locale.language_code, len(order))
+            )
+        return self._live_translations
+
     @classmethod
     def get_verbose_name(cls):
         """The page type's name ("News item"), which search results show readers too: in the
@@ -204,7 +213,7 @@ class BasePage(LocalizedMixin, CachedPrivacyMixin, ChildRoutingMixin, Page):
         for url in urls:
             # For the sitemap's hreflang alternates (core/sitemap.py).
             url["translation_key"] = self.translation_key
-            url["lang_code"] = hreflang(locale_language(self.locale_id))
+            url["locale_id"] = self.locale_id
         return urls
 
 
@@ -245,8 +254,9 @@ class IndexPage(BasePage):
         # items from the date index rather than sorting every item (20 ms at 10,000).
         children = Page.objects.child_of(self).live().filter(pk=OuterRef("pk"))
         model = self.listing_model()
-        items = public(
+        items = (
             model.objects.filter(Exists(children))
+            .public()
             .defer_streamfields()
             .order_by(*self.listing_order)
         )
@@ -259,13 +269,10 @@ class IndexPage(BasePage):
         """Themes that at least one listed page carries, for the filter links."""
         if not self.theme_filter:
             return []
-        return cached(
-            f"listing-themes:{self.pk}",
-            lambda: localize_themes(
-                Theme.objects.filter(
-                    pk__in=self.get_items().values("themes").filter(themes__isnull=False)
-                )
-            ),
+        return localize_themes(
+            Theme.objects.filter(
+                pk__in=self.get_items().values("themes").filter(themes__isnull=False)
+            )
         )
 
     def get_theme(self, request):
@@ -275,7 +282,7 @@ class IndexPage(BasePage):
             return None
         # Any translation will do (they share the slug); the reader's own language first.
         themes = Theme.objects.filter(slug=slug)
-        theme = themes.filter(locale_id=active_locale_id()).first() or themes.first()
+        theme = themes.filter(locale__language_code=language_code()).first() or themes.first()
         if theme is None:
             raise Http404("No such theme.")
         return theme
@@ -296,6 +303,11 @@ class IndexPage(BasePage):
         """The region named by ?region=: None here; an index whose pages have regions says."""
         return None
 
+    def listing_path(self, request, **kwargs):
+        """The address of the list `get_context` is asked for with `kwargs` (a sub-route's):
+        the page's own here."""
+        return self.get_url(request)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         items = self.get_items()
@@ -312,20 +324,15 @@ class IndexPage(BasePage):
                 canonical["region"] = region.slug
         context["region"] = region
         if self.items_per_page:
-            # Counting thousands of items costs more than the rest of the page; the count
-            # changes only with the content, which is what the cache's keys follow.
-            count = cached(
-                f"listing-count:{self.pk}:{theme.pk if theme else 'all'}:"
-                f"{region.pk if region else 'all'}",
-                items.count,
-            )
-            listing = self.paginate(request, items, count)
+            listing = self.paginate(request, items, items.count())
             if listing["page_obj"].number > 1:
                 canonical["page"] = listing["page_obj"].number
             context.update(listing)
         else:
             context["items"] = items
-        set_canonical_query(request, canonical)
+        # Only the parameters validated above: never a made-up one, nor page 1.
+        query = f"?{urlencode(canonical)}" if canonical else ""
+        context["canonical_url"] = self.listing_path(request, **kwargs) + query
         return context
 
 
@@ -389,19 +396,15 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured_briefings"] = self.get_featured_briefings(
-            preview=getattr(request, "is_preview", False)
-        )
+        # A method, not its value: the template asks for it only when it builds the cached
+        # fragment that shows it.
+        context["featured_briefings"] = self.get_featured_briefings
         return context
 
-    def get_featured_briefings(self, preview=False):
+    def get_featured_briefings(self):
         """The featured briefings that readers may see, in the editor's order."""
-
-        def build():
-            chosen = [item.page for item in self.featured_briefings.select_related("page")]
-            return chosen_pages(chosen, self.locale_id)
-
-        return cached_for_readers(self, "featured-briefings", build, preview)
+        chosen = [item.page for item in self.featured_briefings.select_related("page")]
+        return chosen_pages(chosen, self.locale_id)
 
 
 class HomePageFeaturedBriefing(Orderable):

@@ -6,9 +6,6 @@ from django.db.models import Q
 from wagtail.admin.panels import InlinePanel
 from wagtail.models import Page
 
-from core.caching import cached_for_readers
-from core.privacy import public
-
 from .pictures import prefetch_listing_images, with_listing_images
 
 RELATED_COUNT = 3
@@ -38,15 +35,12 @@ class RelatedStoriesMixin:
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_stories"] = self.related_stories(
-            preview=getattr(request, "is_preview", False)
-        )
+        # A method, not its value: the template asks for it only when it builds the cached
+        # fragment that shows it.
+        context["related_stories"] = self.related_stories
         return context
 
-    def related_stories(self, preview=False):
-        return cached_for_readers(self, "related-stories", self._related_stories, preview)
-
-    def _related_stories(self):
+    def related_stories(self):
         chosen = self._chosen_stories()
         if chosen is not None:
             return chosen
@@ -58,8 +52,9 @@ class RelatedStoriesMixin:
         ).values("pk")
         # The same language's tree: the home page these pages hang from.
         home_path = self.path[: Page.steplen * 2]
-        candidates = public(
+        candidates = (
             model.objects.live()
+            .public()
             .filter(pk__in=sharing, locale_id=self.locale_id, path__startswith=home_path)
             .exclude(translation_key=self.translation_key)
             .defer_streamfields()
@@ -81,8 +76,8 @@ def chosen_pages(pages, locale_id):
     where it has been translated (a translation keeps its source's choices), leaving out
     those readers may not see; ready for a listing."""
     keys = [page.translation_key for page in pages if page is not None]
-    found = public(
-        Page.objects.filter(translation_key__in=keys).live().defer_streamfields()
+    found = (
+        Page.objects.filter(translation_key__in=keys).live().public().defer_streamfields()
     ).specific()
     by_key = {}
     for page in prefetch_listing_images(found):

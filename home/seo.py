@@ -7,12 +7,10 @@ from django.utils.text import Truncator
 
 from wagtail.models import Site
 
-from core.i18n import localized
-
 
 def organisation(request: HttpRequest, social_links=(), description: str = "") -> dict:
     """The charity, as schema.org describes an organisation."""
-    root = localized(Site.find_for_request(request).root_page)
+    root = Site.find_for_request(request).root_page.localized
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",

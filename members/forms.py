@@ -87,8 +87,10 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, privacy_url=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The tiers in the reader's language, which the page lists beside the form too.
+        self.tiers = tiers_for_reader()
         self.fields["tier"].queryset = MembershipTier.objects.filter(
-            pk__in=[tier.pk for tier in tiers_for_reader()]
+            pk__in=[tier.pk for tier in self.tiers]
         )
         self.fields["tier"].empty_label = None
         self.fields["country"].initial = gettext("United Kingdom")

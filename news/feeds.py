@@ -9,7 +9,10 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext
 
-from home.models import localize_themes
+from wagtail.models import Site
+
+from core.i18n import in_reader_language
+from home.models import Theme
 
 FEED_LENGTH = 20
 
@@ -28,7 +31,8 @@ class NewsFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def title(self):
-        site_name = self.index.get_site().site_name or gettext("News")
+        site = Site.find_for_request(self.request)
+        site_name = (site and site.site_name) or gettext("News")
         if self.region and self.theme:
             return gettext("%(site)s: %(index)s about %(theme)s from %(region)s") % {
                 "site": site_name,
@@ -72,7 +76,14 @@ class NewsFeed(Feed):
             items = items.filter(themes__translation_key=self.theme.translation_key)
         if self.region:
             items = items.filter(regions=self.region)
-        return items[:FEED_LENGTH]
+        items = list(items[:FEED_LENGTH])
+        # Every item's themes in the reader's language at once, not a lookup per item.
+        themes = list({theme.pk: theme for item in items for theme in item.themes.all()}.values())
+        self.theme_names = {
+            theme.pk: translated.name
+            for theme, translated in zip(themes, in_reader_language(Theme, themes), strict=True)
+        }
+        return items
 
     def item_title(self, item):
         return item.title
@@ -91,7 +102,7 @@ class NewsFeed(Feed):
         return item.last_published_at
 
     def item_categories(self, item):
-        return [theme.name for theme in localize_themes(item.themes.all())]
+        return sorted({self.theme_names[theme.pk] for theme in item.themes.all()})
 
 
 class AtomNewsFeed(NewsFeed):

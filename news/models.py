@@ -21,8 +21,6 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from core.caching import cached
-from core.caching.middleware import set_canonical_query
 from core.i18n import hreflang, language_code
 from home.blocks import BodyStreamBlock
 from home.models import (
@@ -34,6 +32,7 @@ from home.models import (
     localize_themes,
     source_language_themes,
 )
+from home.pictures import with_listing_images
 from home.previews import ListingPreviewMixin
 from home.related import RelatedStoriesMixin
 from home.seo import organisation
@@ -70,10 +69,10 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
     @path("regions/", name="regions")
     def regions_index(self, request):
         # The map and the list only: no listing, and no parameters to validate.
-        set_canonical_query(request, {})
         context = super(IndexPage, self).get_context(request)
         context.update(
             {
+                "canonical_url": self.get_url(request) + self.reverse_subpage("regions"),
                 "subpage_trail": self.regions_trail(request),
                 "translation_subpath": self.reverse_subpage("regions"),
             }
@@ -124,8 +123,15 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
         return self.get_url(request) + self.region_path(region)
 
     def region_counts(self):
-        """How many live, public items each region has, by region pk (none: left out)."""
-        return cached(f"region-counts:{self.pk}", lambda: count_by_region(self.get_items()))
+        """How many live, public items each region has, by region pk (none: left out): one
+        query."""
+        return count_by_region(self.get_items(pictures=False))
+
+    def listing_path(self, request, region=None, **kwargs):
+        """A region's own page lists its items at the region's address."""
+        if region is not None:
+            return self.region_url(region, request)
+        return super().listing_path(request, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -142,30 +148,26 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
             context["canonical_url"] = url
         return context
 
-    # The dated archive: /news/2016/ and /news/2016/11/. Four-digit years and two-digit months
-    # only (/news/2016/1/ is not an address); a period without items is a 404.
-    @re_path(r"^(?P<year>\d{4})/$", name="archive_year")
+    # The dated archive: /news/2016/ and /news/2016/11/. Four ASCII digits for a year and two
+    # for a month only (/news/2016/1/, /news/02016/ and /news/٢٠١٦/ are not addresses: \d
+    # would take any script's digits); a period without items is a 404.
+    @re_path(r"^(?P<year>[0-9]{4})/$", name="archive_year")
     def archive_year(self, request, year):
         return self.archive(request, int(year))
 
-    @re_path(r"^(?P<year>\d{4})/(?P<month>\d{2})/$", name="archive_month")
+    @re_path(r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", name="archive_month")
     def archive_month(self, request, year, month):
         return self.archive(request, int(year), int(month))
 
-    def archive_months(self):
-        """(year, month, number of items) for each month with items, newest first: one query,
-        cached until the content changes. The archive's addresses and counts come from it."""
+    def archive_months(self, items=None):
+        """(year, month, number of items) for each month with items (of `items`, by default
+        the list's), newest first: one query. The archive's addresses and counts come from it."""
+        items = self.get_items(pictures=False) if items is None else items
         months = (
-            self.get_items()
-            .order_by()
-            .values_list("date__year", "date__month")
-            .annotate(count=Count("pk"))
+            items.order_by().values_list("date__year", "date__month").annotate(count=Count("pk"))
         )
         # int(): PostgreSQL's EXTRACT may answer a decimal.
-        return cached(
-            f"news-archive-months:{self.pk}",
-            lambda: sorted(((int(y), int(m), count) for y, m, count in months), reverse=True),
-        )
+        return sorted(((int(y), int(m), count) for y, m, count in months), reverse=True)
 
     @classmethod
     def archive_path(cls, year, month=None):
@@ -176,9 +178,11 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
 
     def archive(self, request, year, month=None):
         """The live, public items of one year or month, newest first, paginated as the list."""
+        # One read of the view restrictions (Wagtail's `.public()`) for the months and items.
+        listed = self.get_items(pictures=False)
         months = [
             (y, m, count)
-            for y, m, count in self.archive_months()
+            for y, m, count in self.archive_months(listed)
             if y == year and month in (None, m)
         ]
         # Also what makes month 13, month 00 or year 0000 a 404: no item has such a date.
@@ -186,11 +190,11 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
             raise Http404("No news in that period.")
         first = datetime.date(year, month or 1, 1)
         last = datetime.date(year, month or 12, calendar.monthrange(year, month or 12)[1])
-        items = self.get_items().filter(date__range=(first, last))
+        items = with_listing_images(listed.filter(date__range=(first, last)))
         listing = self.paginate(request, items, sum(count for _y, _m, count in months))
         number = listing["page_obj"].number
-        set_canonical_query(request, {"page": number} if number > 1 else {})
         base = self.get_url(request)
+        own = base + self.archive_path(year, month)
         year_crumb = {"title": str(year), "url": base + self.archive_path(year)}
         if month is None:
             title, trail = str(year), [year_crumb]
@@ -203,6 +207,7 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
         context.update(
             {
                 "archive": {"year": year, "month": month, "title": title},
+                "canonical_url": own + (f"?page={number}" if number > 1 else ""),
                 "year_months": [
                     {
                         "date": datetime.date(y, m, 1),
@@ -241,14 +246,14 @@ class NewsIndexPage(RoutablePageMixin, IndexPage):
                 "location": page["location"] + subpath,
                 # The same sub-page in another language is its alternate (core/sitemap.py).
                 "translation_key": f"{page['translation_key']}:{subpath}",
-                "lang_code": page["lang_code"],
+                "locale_id": page["locale_id"],
             }
             for subpath in subpaths
         ]
 
 
 # The first part of the news list's routes (feed/, regions/, 2016/), which no item may take.
-RESERVED_SLUG = re.compile(r"^(feed|regions|\d{4})$")
+RESERVED_SLUG = re.compile(r"^(feed|regions|[0-9]{4})$")
 
 
 class NewsItemPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, BasePage):

@@ -17,7 +17,6 @@ from wagtail.permissions import page_permission_policy
 
 import django_filters
 
-from core.adapters.wagtail import PageIndexView
 from home.models import Theme
 
 from .models import NewsItemPage
@@ -95,7 +94,7 @@ class NewsItemFilterSet(WagtailFilterSet):
         fields = []
 
 
-class NewsItemIndexView(PageIndexView):
+class NewsItemIndexView(PageListingViewSet.index_view_class):
     default_ordering = "-date"
     page_title = "News items"
 

@@ -6,7 +6,6 @@ from django.http import Http404
 
 from wagtail.search import index
 
-from core.caching import cached
 from core.i18n import language_code
 
 
@@ -50,17 +49,16 @@ def _folded(text):
 
 
 def all_regions() -> list[Region]:
-    """Every region, from the fragment cache: the list changes only with a migration, which
-    changes the code's version the cache's keys carry."""
-    return cached("regions", lambda: list(Region.objects.all()))
+    """Every region, by slug."""
+    return list(Region.objects.all())
 
 
 def region_for_slug(slug) -> Region:
     """The region of a web address; an unknown one is a 404."""
-    for region in all_regions():
-        if region.slug == slug:
-            return region
-    raise Http404("No such region.")
+    region = Region.objects.filter(slug=slug).first()
+    if region is None:
+        raise Http404("No such region.")
+    return region
 
 
 def count_by_region(pages) -> dict[int, int]:

@@ -303,8 +303,6 @@ def site(tmp_path_factory):
     running.environment |= {
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "FRONTEND_CACHE_PURGE_URL": varnish.url,
-        # Fragments in no process's memory (the setting goes with core/caching/).
-        "FRAGMENT_CACHE": "false",
     }
     running.manage(
         "shell",

@@ -63,9 +63,8 @@ MIDDLEWARE = [
     "core.throttling.ThrottleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.i18n.LocaleMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "core.sites.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -243,41 +242,14 @@ LOGIN_REDIRECT_URL = "/"
 # client's address is the connection's. Throttles count by it (core/throttling.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Caches (core/caching/). Every key starts with the code's version, so a deploy starts afresh;
-# pages and fragments are also keyed by the content version, so no change leaves them stale.
+# Caches (config/caches.py). Every key starts with the code's version, so a deploy starts
+# afresh. Pages are cached in front of the site (Varnish or a CDN), not in it.
 CODE_VERSION = code_version(BASE_DIR)
-# Redis, shared by every process and app server, for whole pages; without it each process
-# keeps its own (still correct: the content version is read from the database).
+# Redis, shared by every process and app server, for template fragments; without it none are
+# kept.
 REDIS_URL = env("REDIS_URL", default="")
-# How long a rendered page is kept for anonymous readers (0 turns the page cache off).
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
-# Fragments (navigation, listings, lookups; core/caching/) live in each process's memory. Off:
-# every request builds them, as Wagtail would.
-FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
-# The longest a fragment is kept: a bound on memory, not on freshness.
-FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=86400)
-# How long a page of search results is kept for readers searching the same words (0 = off).
-SEARCH_RESULTS_SECONDS = env.int("SEARCH_RESULTS_SECONDS", default=60)
-# How long a CDN or proxy in front may keep a public page (Cache-Control s-maxage). 0: none may,
-# so unpublishing or restricting a page takes effect at once everywhere.
-PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=0)
 
-
-# Shortcuts past Wagtail's own lookups, each measured to matter (see each module's docstring).
-# Off, the site does what Wagtail does, only slower: the test suite passes both ways.
-# Finding the site and child pages from the fragment cache (core/sites.py, core/routing.py).
-ROUTING_SHORTCUTS = env.bool("ROUTING_SHORTCUTS", default=True)
-# Which pages are private, from the fragment cache (core/privacy.py).
-PRIVACY_SHORTCUTS = env.bool("PRIVACY_SHORTCUTS", default=True)
-# Search results ranked once per search (search/ranking.py).
-SEARCH_ONE_PASS_RANKING = env.bool("SEARCH_ONE_PASS_RANKING", default=True)
-
-CACHES = cache_settings(
-    code_version=CODE_VERSION,
-    redis_url=REDIS_URL,
-    fragment_cache=FRAGMENT_CACHE,
-    fragment_seconds=FRAGMENT_CACHE_SECONDS,
-)
+CACHES = cache_settings(code_version=CODE_VERSION, redis_url=REDIS_URL)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # The HTTP cache in front (Varnish or a CDN; docs/deploy.md) and browsers (core/headers.py).

@@ -16,8 +16,13 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # No network in tests: embeds resolve through a local finder.
 WAGTAILEMBEDS_FINDERS = [{"class": "tests.embed_finder.LocalEmbedFinder"}]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
-# Tests see every change at once; the page cache's own tests turn it on.
-PAGE_CACHE_SECONDS = 0
+# Template fragments in each process's memory, so that tests measure what caching them saves
+# (production keeps them in Redis, or not at all); tests/conftest.py clears it for each test.
+CACHES["template_fragments"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template_fragments",
+    "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"],  # noqa: F405
+}
 
 # Static files come from the finders here; there is no collectstatic output to warn about.
 WHITENOISE_USE_FINDERS = True

@@ -1,5 +1,4 @@
 import json
-from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
@@ -13,13 +12,20 @@ from django.utils.translation import pgettext
 from wagtail.models import Page, Site
 
 from core import i18n
-from core.caching import cached, cached_for_readers
-from core.caching.middleware import canonical_query
-from core.sites import site_root, site_roots
 from home import pictures
 from home.models import SiteSettings, StandardPage
 
 register = template.Library()
+
+
+def site_root(request):
+    """The home page of the request's site in the reader's language (the English one until a
+    translation is published), or None when no site answers the request. Looked up once per
+    request, as Wagtail keeps the request's site."""
+    if not hasattr(request, "site_root"):
+        site = Site.find_for_request(request)
+        request.site_root = site.root_page.localized if site else None
+    return request.site_root
 
 
 def _site_root(context):
@@ -28,7 +34,6 @@ def _site_root(context):
 
 
 def _links(pages, request):
-    # Plain values, so the list can be kept in the cache between requests.
     return [
         {"pk": page.pk, "path": page.path, "title": page.title, "url": page.get_url(request)}
         for page in pages
@@ -41,10 +46,7 @@ def main_nav(context):
     root, request = _site_root(context), context.get("request")
     if root is None:
         return {"links": []}
-    links = cached(
-        f"main-nav:{root.pk}",
-        lambda: _links([root, *root.get_children().live().public().in_menu()], request),
-    )
+    links = _links([root, *root.get_children().live().public().in_menu()], request)
     current = context.get("page")
     for link in links:
         link["label"] = (
@@ -66,13 +68,8 @@ def footer_nav(context):
     root, request = _site_root(context), context.get("request")
     if root is None:
         return {"links": []}
-    links = cached(
-        f"footer-nav:{root.pk}",
-        lambda: _links(
-            StandardPage.objects.child_of(root).live().public().order_by("path"), request
-        ),
-    )
-    return {"links": links}
+    pages = StandardPage.objects.child_of(root).live().public().order_by("path")
+    return {"links": _links(pages, request)}
 
 
 def _trail(context):
@@ -85,12 +82,8 @@ def _trail(context):
     # A page being previewed before its first save has no place in the tree yet.
     if root is None or not page.pk or not page.path.startswith(root.path):
         return [here]
-    ancestors = cached(
-        f"trail:{page.pk}",
-        lambda: _links(
-            Page.objects.ancestor_of(page).filter(depth__gte=root.depth).order_by("depth"),
-            request,
-        ),
+    ancestors = _links(
+        Page.objects.ancestor_of(page).filter(depth__gte=root.depth).order_by("depth"), request
     )
     # A routable page's sub-page (/news/2016/11/) adds its own steps below the page.
     return [*ancestors, here, *context.get("subpage_trail", [])]
@@ -103,58 +96,43 @@ def breadcrumbs(context):
 
 
 def _share_settings(request):
-    """What shared links show, from the site settings (kept in the cache, not re-read)."""
-    site = Site.find_for_request(request)
-
-    def build():
-        site_settings = SiteSettings.for_site(site)
-        image = site_settings.default_share_image
-        rendition = image.get_rendition("fill-1200x630|format-jpeg") if image else None
-        return {
-            "image": rendition
-            and {
-                "url": rendition.url,
-                "width": rendition.width,
-                "height": rendition.height,
-                "alt": image.default_alt_text,
-            },
-            "twitter_handle": site_settings.twitter_handle,
-            "social_links": site_settings.social_links,
-        }
-
-    return cached(f"share-settings:{site.pk if site else 0}", build)
-
-
-def _page_share_image(page, request):
-    """A page's own picture as shared links show it ({} if it has none), from the cache."""
-    if not getattr(page, "listing_image_id", None):
-        return {}
-
-    def build():
-        rendition = page.listing_image.get_rendition(pictures.SHARE)
-        return {
+    """What shared links show, from the site settings."""
+    site_settings = SiteSettings.for_request(request)
+    image = site_settings.default_share_image
+    rendition = image.get_rendition("fill-1200x630|format-jpeg") if image else None
+    return {
+        "image": rendition
+        and {
             "url": rendition.url,
             "width": rendition.width,
             "height": rendition.height,
-            "alt": page.listing_image_alt_text,
-        }
+            "alt": image.default_alt_text,
+        },
+        "twitter_handle": site_settings.twitter_handle,
+        "social_links": site_settings.social_links,
+    }
 
-    return cached_for_readers(page, "share-image", build, getattr(request, "is_preview", False))
+
+def _page_share_image(page):
+    """A page's own picture as shared links show it ({} if it has none)."""
+    if not getattr(page, "listing_image_id", None):
+        return {}
+    rendition = page.listing_image.get_rendition(pictures.SHARE)
+    return {
+        "url": rendition.url,
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": page.listing_image_alt_text,
+    }
 
 
 @register.simple_tag(takes_context=True)
 def article_picture(context):
-    """The picture at the top of a news item or briefing ('' without one), from the cache:
-    it costs two queries to draw."""
-    page, request = context.get("page"), context.get("request")
+    """The picture at the top of a news item or briefing ('' without one)."""
+    page = context.get("page")
     if not getattr(page, "listing_image_id", None):
         return ""
-
-    def build():
-        return render_to_string("includes/article_picture.html", {"page": page})
-
-    preview = getattr(request, "is_preview", False)
-    return mark_safe(cached_for_readers(page, "article-picture", build, preview))
+    return render_to_string("includes/article_picture.html", {"page": page})
 
 
 def _json_ld(data):
@@ -191,16 +169,13 @@ def page_meta(context):
     if request is None or not isinstance(page, Page):
         return {}
     share = _share_settings(request)
-    # Only the parameters the page validated: never a made-up one, nor page 1.
-    params = canonical_query(request)
-    canonical = request.build_absolute_uri(request.path)
-    if params:
-        canonical += "?" + urlencode(params)
-    # A page that duplicates another names it (a list of one region: the region's page).
-    if context.get("canonical_url"):
-        canonical = request.build_absolute_uri(context["canonical_url"])
+    # The page's own address, unless its context names another: a list's validated
+    # parameters (IndexPage.get_context), a sub-route's address, the page a list duplicates.
+    canonical = request.build_absolute_uri(
+        context.get("canonical_url") or page.get_url(request) or request.path
+    )
     description = getattr(page, "meta_description", None) or page.search_description or ""
-    image = _page_share_image(page, request) or share["image"]
+    image = _page_share_image(page) or share["image"]
     if image:
         image = {**image, "url": request.build_absolute_uri(image["url"])}
     structured = []
@@ -278,6 +253,19 @@ def _is_view_in_every_language(request):
     return match is not None and match.url_name in {"search"}
 
 
+def _home_urls(request):
+    """The address of the site's home page in each language it is published in."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return {}
+    roots = (
+        Page.objects.filter(translation_key=site.root_page.translation_key)
+        .live()
+        .select_related("locale")
+    )
+    return {root.locale.language_code: root.get_url(request) for root in roots}
+
+
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
 def language_switcher(context):
     """A link to this page in each other language, or, where it has not been translated, to
@@ -293,7 +281,7 @@ def language_switcher(context):
             p.locale.language_code: _translation_url(p, request, subpath)
             for p in page.live_translations()
         }
-    homes = {root.locale.language_code: root.get_url(request) for root in site_roots(request)}
+    homes = None
     links = []
     for code, name in settings.LANGUAGES:
         link = {"code": code, "hreflang": i18n.hreflang(code), "name": name}
@@ -303,8 +291,11 @@ def language_switcher(context):
             link["url"] = translations[code]
         elif not isinstance(page, Page) and _is_view_in_every_language(request):
             link["url"] = translate_url(request.get_full_path(), code)
-        elif code in homes:
-            link.update(url=homes[code], home=True)
+        else:
+            # Read only where the page has no translation in a language.
+            homes = _home_urls(request) if homes is None else homes
+            if code in homes:
+                link.update(url=homes[code], home=True)
         if link.get("current") or link.get("url"):
             links.append(link)
     return {"links": links if len(links) > 1 else []}

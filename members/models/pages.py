@@ -22,7 +22,7 @@ from home.models import BasePage
 
 from ..forms import ALREADY_APPLIED, ApplicationForm
 from ..notifications import queue_emails
-from .applications import MembershipApplication, tiers_for_reader
+from .applications import MembershipApplication
 from .site_settings import MembershipSettings
 
 
@@ -54,9 +54,6 @@ class JoinPage(RoutablePageMixin, BasePage):
     subpage_types = []
     max_count = 1
     page_description = "The membership page: tiers and the application form. Only one is needed."
-
-    def get_tiers(self):
-        return tiers_for_reader()
 
     @path("")
     def application_form(self, request):
@@ -111,7 +108,7 @@ class JoinPage(RoutablePageMixin, BasePage):
             request,
             context_overrides={
                 "form": form,
-                "tiers": self.get_tiers(),
+                "tiers": form.tiers,
                 "already_applied": already_applied,
                 "throttled_minutes": throttled_minutes,
             },

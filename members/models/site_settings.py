@@ -5,8 +5,6 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from core.i18n import localized
-
 
 @register_setting(icon="mail")
 class MembershipSettings(BaseSiteSetting):
@@ -36,7 +34,7 @@ class MembershipSettings(BaseSiteSetting):
     def privacy_url(self, request):
         """The privacy notice's address in the reader's language (the English notice until it
         is translated), or None while there is no published one."""
-        page = localized(self.privacy_page) if self.privacy_page else None
+        page = self.privacy_page.localized if self.privacy_page else None
         if page is None or not page.live:
             return None
         return page.get_url(request)

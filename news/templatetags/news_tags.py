@@ -2,10 +2,8 @@ import datetime
 
 from django import template
 
-from core.caching import cached
-from core.privacy import public
-from core.sites import site_root
 from home.pictures import with_listing_images
+from home.templatetags.home_tags import site_root
 from news.models import NewsIndexPage, NewsItemPage
 
 register = template.Library()
@@ -16,7 +14,7 @@ def latest_news(context, count=10):
     """The newest live, public news items on the current site."""
     request = context.get("request")
     root = site_root(request) if request else None
-    items = public(NewsItemPage.objects.live())
+    items = NewsItemPage.objects.live().public()
     if root is not None:
         items = items.descendant_of(root)
     return list(with_listing_images(items.defer_streamfields().order_by("-date", "-pk"))[:count])
@@ -30,19 +28,17 @@ def news_feed_links(context):
     if root is None:
         return {}
 
-    def links():
+    if not hasattr(request, "news_feed_links"):
+        # Asked for by the head and the page's own links: read once per request.
         index = NewsIndexPage.objects.live().public().descendant_of(root).first()
-        if index is None:
-            return {}
-        url = index.get_url(request)
-        return {
+        url = index.get_url(request) if index else None
+        request.news_feed_links = url and {
             "index": url,
             "rss": url + index.reverse_subpage("feed"),
             "atom": url + index.reverse_subpage("atom_feed"),
             "title": index.title,
         }
-
-    return cached(f"news-feed-links:{root.pk}", links)
+    return request.news_feed_links or {}
 
 
 @register.simple_tag(takes_context=True)
