@@ -125,4 +125,18 @@ class SecurityHeadersMiddleware:
         caching = cache_control(request, response)
         if caching is not None:
             response.headers["Cache-Control"] = caching
+        drop_accept_language_from_vary(response)
         return response
+
+
+def drop_accept_language_from_vary(response) -> None:
+    """Django's LocaleMiddleware marks unprefixed (English) responses `Vary: Accept-Language`,
+    but a page's language is in its address (/es/ or none): the mark would only make every
+    shared cache keep a copy per browser language."""
+    vary = [value.strip() for value in response.get("Vary", "").split(",") if value.strip()]
+    kept = [value for value in vary if value.lower() != "accept-language"]
+    if kept != vary:
+        if kept:
+            response.headers["Vary"] = ", ".join(kept)
+        else:
+            del response.headers["Vary"]

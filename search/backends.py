@@ -9,52 +9,60 @@ Wagtail's. On other databases (SQLite's FTS5 folds accents itself and has no Spa
 this is Wagtail's database backend as it ships.
 """
 
+import functools
+
 from django.db import connection
 
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.database import SearchBackend as database_backend
-from wagtail.search.backends.database.postgres.postgres import (
-    SearchBackend as PostgresSearchBackend,
-)
 
 from .languages import configuration_for, configurations_for
 
 
-class LanguagesIndex(PostgresSearchBackend.index_class):
+class LanguagesIndex:
+    """The backend's own index, each object written through a backend set to its language's
+    configuration."""
+
     def add_items(self, model, items):
         items = list(items)
         by_configuration = {}
         for item, configuration in zip(items, configurations_for(items), strict=True):
             by_configuration.setdefault(configuration, []).append(item)
         for configuration, group in by_configuration.items():
-            # Wagtail's own index, written through a backend set to this configuration.
-            configured = PostgresSearchBackend(
-                {**self.backend.params, "SEARCH_CONFIG": configuration}
-            )
-            PostgresSearchBackend.index_class(configured).add_items(model, group)
+            configured = type(self.backend)({**self.backend.params, "SEARCH_CONFIG": configuration})
+            # Wagtail's own add_items, on an index of the configured backend.
+            super(LanguagesIndex, type(self)(configured)).add_items(model, group)
 
 
-class LanguagesBackend(PostgresSearchBackend):
-    """Wagtail's PostgreSQL backend, each object indexed with its language's configuration;
-    searched with SEARCH_CONFIG, as Wagtail's is."""
-
-    index_class = LanguagesIndex
+class InLanguages:
+    """Mixed into Wagtail's PostgreSQL backend: it keeps its parameters, to make a backend
+    of each language's configuration."""
 
     def __init__(self, params):
         super().__init__(params)
         self.params = params
 
 
+@functools.cache
+def in_languages(base: type) -> type:
+    """Wagtail's PostgreSQL backend class `base`, each object indexed with its language's
+    configuration; searched with SEARCH_CONFIG, as Wagtail's is."""
+    index_class = type("LanguagesIndex", (LanguagesIndex, base.index_class), {})
+    return type("LanguagesBackend", (InLanguages, base), {"index_class": index_class})
+
+
 def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for)
-    if connection.vendor == "postgresql":
-        return LanguagesBackend(params)
-    return database_backend(params)
+    backend = database_backend(params)
+    if connection.vendor != "postgresql":
+        return backend
+    # The class Wagtail picks for PostgreSQL, found through its public entry point.
+    return in_languages(type(backend))(params)
 
 
 def backend_for(language_code: str | None):
     """The search backend to search pages in `language_code` with: on PostgreSQL, set to that
     language's configuration; elsewhere the site's backend as it is."""
     backend = get_search_backend()
-    if isinstance(backend, LanguagesBackend):
+    if isinstance(backend, InLanguages):
         return get_search_backend(SEARCH_CONFIG=configuration_for(language_code))
     return backend
