@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
+from django.core.management import call_command
+from django.db import transaction
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
@@ -63,6 +65,42 @@ def default_home_page():
 
 @pytest.fixture
 def home_page(db):
+    return default_home_page()
+
+
+def shared_across_tests(django_db_blocker, build):
+    """For a module- or class-scoped fixture: `build()` runs once, inside a transaction held
+    open across the tests of its scope and rolled back after them. Each test's own transaction
+    nests inside it as a savepoint, so what a test changes is undone before the next one
+    starts. Every test in that scope sees what was built, whether it asks for it or not; not
+    for transactional tests (pytest-django runs those after every other)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            result = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield result
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _demo_site_of_the_module(django_db_setup, django_db_blocker):
+    yield from shared_across_tests(
+        django_db_blocker, lambda: call_command("load_demo_content", verbosity=0)
+    )
+
+
+@pytest.fixture
+def demo_site(_demo_site_of_the_module, db):
+    """What `load_demo_content` builds (without the demo accounts), loaded once per module:
+    loading it takes seconds, and the tests of a module that reads it share one copy. The
+    home page, read afresh for each test."""
     return default_home_page()
 
 
