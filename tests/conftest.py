@@ -22,6 +22,12 @@ from tests.factories import BriefingIndexPageFactory, NewsIndexPageFactory
 # are ordinary synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Under pytest-xdist (make test), the tests that empty their Redis database (TEST_REDIS_URL, 15
+# by default) get one per worker: 15, 14, ... down to 1.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and "TEST_REDIS_URL" not in os.environ:
+    os.environ["TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{15 - int(_worker[2:]) % 15}"
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
