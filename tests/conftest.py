@@ -29,6 +29,40 @@ if _worker.startswith("gw") and "TEST_REDIS_URL" not in os.environ:
     os.environ["TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{15 - int(_worker[2:]) % 15}"
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, keeping pytest-django's order in every worker.
+
+    pytest-django runs the transactional tests after all others, because they end by emptying
+    every table (the migrations' data included). xdist's loadfile would hand a worker a whole
+    file, its transactional tests included, then another file's ordinary ones. Here a unit of
+    work is a file's run of consecutive tests in that order, and units go out in that order, so
+    no worker runs an ordinary test after a transactional one.
+    """
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class InOrder(LoadFileScheduling):
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            config.option.loadscopereorder = False  # largest first would undo the order
+            self.runs = None
+
+        def _split_scope(self, nodeid):
+            if self.runs is None:
+                self.runs, previous, seen = {}, None, {}
+                for each in self.collection:
+                    file = each.split("::", 1)[0]
+                    if file != previous:
+                        seen[file] = seen.get(file, -1) + 1
+                        previous = file
+                    self.runs[each] = f"{file} ({seen[file]})"
+            return self.runs[nodeid]
+
+    return InOrder(config, log)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached (local-memory caches outlive tests)."""
