@@ -667,7 +667,7 @@ class TestMembershipPitch:
 class TestDemoMembership:
     """load_demo_content's join page, membership settings and Privacy page."""
 
-    @pytest.fixture(scope="class", autouse=True)
+    @pytest.fixture(scope="class")
     @classmethod
     def demo(cls, django_db_setup, django_db_blocker):
         # Loaded once for the class: each test's changes are rolled back.
@@ -675,7 +675,7 @@ class TestDemoMembership:
             django_db_blocker, lambda: call_command("load_demo_content", verbosity=0)
         )
 
-    def test_links_the_privacy_page_and_keeps_an_editors_choice(self, home_page):
+    def test_links_the_privacy_page_and_keeps_an_editors_choice(self, demo, home_page):
         membership_settings = MembershipSettings.for_site(home_page.get_site())
         privacy = StandardPage.objects.get(slug="privacy")
         assert membership_settings.privacy_page_id == privacy.pk
@@ -685,12 +685,12 @@ class TestDemoMembership:
         call_command("load_demo_content", verbosity=0)
         assert MembershipSettings.for_site(home_page.get_site()).privacy_page_id == chosen.pk
 
-    def test_a_second_run_changes_nothing(self, home_page):
+    def test_a_second_run_changes_nothing(self, demo, home_page):
         out = io.StringIO()
         call_command("load_demo_content", stdout=out)
         assert "(0 new objects)" in out.getvalue()
 
-    def test_the_join_form_links_the_demo_privacy_notice(self, client, home_page):
+    def test_the_join_form_links_the_demo_privacy_notice(self, demo, client, home_page):
         html = client.get("/join/").content.decode()
         assert 'as described in its <a href="/privacy/">privacy notice</a>.' in html
 
@@ -699,7 +699,7 @@ class TestDemoMembership:
         assert "We have sent" not in demo_content.JOIN_THANKS
 
     def test_the_privacy_page_says_how_long_applications_and_searches_are_kept(
-        self, client, home_page
+        self, demo, client, home_page
     ):
         text = " ".join(client.get("/privacy/").content.decode().split())
         assert "A declined application is deleted 12 months after we receive it." in text
@@ -708,7 +708,7 @@ class TestDemoMembership:
         assert "search log holds no address or other personal data" in text
 
     def test_the_only_cookie_a_reader_gets_is_the_join_forms_security_cookie(
-        self, client, home_page
+        self, demo, client, home_page
     ):
         # What the Privacy page says about cookies.
         for url in ("/", "/news/", "/privacy/", "/join/thanks/"):
