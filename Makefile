@@ -17,6 +17,10 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PG_TEST_DB ?= psg_$(shell date +%s)_$$$$
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core, each with its own test database; a module's tests stay in
+# one worker, so what a module loads once (tests/conftest.py) is loaded once.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -114,16 +118,16 @@ check: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: install-dev catalogues chromium services
-	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(PYTEST) $(PYTEST_ARGS)
 
 test-postgres: install-dev catalogues chromium services
-	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(BIN)/pytest --create-db $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(PYTEST) --create-db $(PYTEST_ARGS)
 
 test: check lint test-sqlite test-postgres
 
 # The quick loop while working: SQLite, no browser, nothing marked slow.
 test-fast: install-dev catalogues services
-	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(PYTEST) -m "not browser and not slow" $(PYTEST_ARGS)
 
 # The suite (SQLite, no browser) against the newest Wagtail and Django releases, in .venv-next
 # with the project's other runtime and dev dependencies; upgraded on every run.

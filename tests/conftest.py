@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
+from django.core.management import call_command
+from django.db import transaction
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
@@ -19,6 +21,46 @@ from tests.factories import BriefingIndexPageFactory, NewsIndexPageFactory
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are ordinary synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Under pytest-xdist (make test), the tests that empty their Redis database (TEST_REDIS_URL, 15
+# by default) get one per worker: 15, 14, ... down to 1.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and "TEST_REDIS_URL" not in os.environ:
+    os.environ["TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{15 - int(_worker[2:]) % 15}"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, keeping pytest-django's order in every worker.
+
+    pytest-django runs the transactional tests after all others, because they end by emptying
+    every table (the migrations' data included). xdist's loadfile would hand a worker a whole
+    file, its transactional tests included, then another file's ordinary ones. Here a unit of
+    work is a file's run of consecutive tests in that order, and units go out in that order, so
+    no worker runs an ordinary test after a transactional one.
+    """
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class InOrder(LoadFileScheduling):
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            config.option.loadscopereorder = False  # largest first would undo the order
+            self.runs = None
+
+        def _split_scope(self, nodeid):
+            if self.runs is None:
+                self.runs, previous, seen = {}, None, {}
+                for each in self.collection:
+                    file = each.split("::", 1)[0]
+                    if file != previous:
+                        seen[file] = seen.get(file, -1) + 1
+                        previous = file
+                    self.runs[each] = f"{file} ({seen[file]})"
+            return self.runs[nodeid]
+
+    return InOrder(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +105,42 @@ def default_home_page():
 
 @pytest.fixture
 def home_page(db):
+    return default_home_page()
+
+
+def shared_across_tests(django_db_blocker, build):
+    """For a module- or class-scoped fixture: `build()` runs once, inside a transaction held
+    open across the tests of its scope and rolled back after them. Each test's own transaction
+    nests inside it as a savepoint, so what a test changes is undone before the next one
+    starts. Every test in that scope sees what was built, whether it asks for it or not; not
+    for transactional tests (pytest-django runs those after every other)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            result = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield result
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _demo_site_of_the_module(django_db_setup, django_db_blocker):
+    yield from shared_across_tests(
+        django_db_blocker, lambda: call_command("load_demo_content", verbosity=0)
+    )
+
+
+@pytest.fixture
+def demo_site(_demo_site_of_the_module, db):
+    """What `load_demo_content` builds (without the demo accounts), loaded once per module:
+    loading it takes seconds, and the tests of a module that reads it share one copy. The
+    home page, read afresh for each test."""
     return default_home_page()
 
 

@@ -38,12 +38,11 @@ def tree():
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo_content", verbosity=0)
+def demo(demo_site):
+    return demo_site
 
 
-def test_running_twice_gives_the_same_tree(db):
-    call_command("load_demo_content", verbosity=0)
+def test_running_twice_gives_the_same_tree(demo):
     first = tree()
     themes = list(Theme.objects.values_list("pk", "slug"))
     call_command("load_demo_content", verbosity=0)
@@ -52,8 +51,7 @@ def test_running_twice_gives_the_same_tree(db):
     assert Site.objects.count() == 1
 
 
-def test_rerun_keeps_an_editors_changes(db):
-    call_command("load_demo_content", verbosity=0)
+def test_rerun_keeps_an_editors_changes(demo):
     item = NewsItemPage.objects.get(slug="fire-strikes-twice")
     item.summary = "Edited by an editor."
     item.save_revision().publish()
@@ -148,7 +146,7 @@ def test_no_invented_news(demo):
     assert NewsItemPage.objects.filter(locale__language_code="es").count() == 10
 
 
-def test_demo_admin_only_with_debug(db, settings):
+def test_demo_admin_only_with_debug(demo, settings):
     settings.DEBUG = False
     settings.DEMO_ADMIN_PASSWORD = "changeme"
     call_command("load_demo_content", verbosity=0)

@@ -15,6 +15,7 @@ from demo import content_es as es
 from demo.translations import translate_demo_content
 from home.models import HomePage, StandardPage, Theme
 from news.models import NewsIndexPage, NewsItemPage
+from tests.conftest import shared_across_tests
 
 LANGUAGES = [("en-gb", "English"), ("es", "Español")]
 
@@ -28,9 +29,17 @@ def tree():
     ]
 
 
+@pytest.fixture(scope="module")
+def _english_of_the_module(django_db_setup, django_db_blocker):
+    # Loaded once for the module: each test's changes are rolled back.
+    yield from shared_across_tests(
+        django_db_blocker,
+        lambda: call_command("load_demo_content", verbosity=0, english_only=True),
+    )
+
+
 @pytest.fixture
-def english(db):
-    call_command("load_demo_content", verbosity=0, english_only=True)
+def english(_english_of_the_module, db):
     return Site.objects.get(is_default_site=True).root_page.specific
 
 

@@ -4,8 +4,6 @@ description, or else the page's own summary, introduction or aims."""
 import html as html_lib
 import re
 
-from django.core.management import call_command
-
 import pytest
 
 from demo import content as demo
@@ -23,8 +21,8 @@ def description(client, url):
 
 
 @pytest.fixture
-def site(home_page):
-    call_command("load_demo_content", verbosity=0)
+def site(demo_site):
+    return demo_site
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from members.models import (
     MembershipReason,
     MembershipSettings,
 )
+from tests.conftest import shared_across_tests
 from tests.factories import JoinPageFactory, MembershipTierFactory, StandardPageFactory
 
 Status = MembershipApplication.Status
@@ -653,8 +654,15 @@ class TestMembershipPitch:
 class TestDemoMembership:
     """load_demo_content's join page, membership settings and Privacy page."""
 
-    def test_links_the_privacy_page_and_keeps_an_editors_choice(self, home_page):
-        call_command("load_demo_content", verbosity=0)
+    @pytest.fixture(scope="class")
+    @classmethod
+    def demo(cls, django_db_setup, django_db_blocker):
+        # Loaded once for the class: each test's changes are rolled back.
+        yield from shared_across_tests(
+            django_db_blocker, lambda: call_command("load_demo_content", verbosity=0)
+        )
+
+    def test_links_the_privacy_page_and_keeps_an_editors_choice(self, demo, home_page):
         membership_settings = MembershipSettings.for_site(home_page.get_site())
         privacy = StandardPage.objects.get(slug="privacy")
         assert membership_settings.privacy_page_id == privacy.pk
@@ -664,14 +672,12 @@ class TestDemoMembership:
         call_command("load_demo_content", verbosity=0)
         assert MembershipSettings.for_site(home_page.get_site()).privacy_page_id == chosen.pk
 
-    def test_a_second_run_changes_nothing(self, home_page):
-        call_command("load_demo_content", verbosity=0)
+    def test_a_second_run_changes_nothing(self, demo, home_page):
         out = io.StringIO()
         call_command("load_demo_content", stdout=out)
         assert "(0 new objects)" in out.getvalue()
 
-    def test_the_join_form_links_the_demo_privacy_notice(self, client, home_page):
-        call_command("load_demo_content", verbosity=0)
+    def test_the_join_form_links_the_demo_privacy_notice(self, demo, client, home_page):
         html = client.get("/join/").content.decode()
         assert 'as described in its <a href="/privacy/">privacy notice</a>.' in html
 
@@ -680,9 +686,8 @@ class TestDemoMembership:
         assert "We have sent" not in demo_content.JOIN_THANKS
 
     def test_the_privacy_page_says_how_long_applications_and_searches_are_kept(
-        self, client, home_page
+        self, demo, client, home_page
     ):
-        call_command("load_demo_content", verbosity=0)
         text = " ".join(client.get("/privacy/").content.decode().split())
         assert "A declined application is deleted 12 months after we receive it." in text
         assert "is deleted 30 days after we receive it unless the membership secretary" in text
@@ -690,10 +695,9 @@ class TestDemoMembership:
         assert "search log holds no address or other personal data" in text
 
     def test_the_only_cookie_a_reader_gets_is_the_join_forms_security_cookie(
-        self, client, home_page
+        self, demo, client, home_page
     ):
         # What the Privacy page says about cookies.
-        call_command("load_demo_content", verbosity=0)
         for url in ("/", "/news/", "/privacy/", "/join/thanks/"):
             assert not client.get(url).cookies, url
         assert set(client.get("/join/").cookies) == {"csrftoken"}
