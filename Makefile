@@ -117,10 +117,10 @@ check: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
-test-sqlite: install-dev catalogues chromium services
+test-sqlite: install-dev catalogues chromium varnish services
 	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(PYTEST) $(PYTEST_ARGS)
 
-test-postgres: install-dev catalogues chromium services
+test-postgres: install-dev catalogues chromium varnish services
 	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(PYTEST) --create-db $(PYTEST_ARGS)
 
 test: check lint test-sqlite test-postgres
@@ -137,7 +137,7 @@ $(NEXT_BIN)/python:
 	"$$python" -m venv $(NEXT_VENV)
 	$(NEXT_BIN)/pip install -q --upgrade pip
 
-test-next: services | $(NEXT_BIN)/python
+test-next: varnish services | $(NEXT_BIN)/python
 	$(NEXT_BIN)/python -c 'import re, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
 	  print(*(re.sub(r"^(wagtail|Django)[<>=!~ ;].*", r"\1", d) for d in p["dependencies"] + p["optional-dependencies"]["dev"]), sep="\n")' \
 	  > $(NEXT_VENV)/requirements.txt
