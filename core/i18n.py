@@ -10,10 +10,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import translate_url
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language, get_language_from_path, to_locale
 
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 
 def language_code() -> str:
@@ -80,6 +80,14 @@ def redirect_to_own_language(page: Page, request: HttpRequest) -> HttpResponse |
     Wagtail falls back to the English page where a Spanish one is missing, so /es/news/ would
     show the English news list in Spanish chrome, a second address for the same page. None
     when the page is in the language of its address."""
+    site = Site.find_for_request(request)  # Wagtail's serve keeps it on the request
+    if site is not None and (
+        # Routed from a translation of the site's home page: in the address's language.
+        page.locale_id != site.root_page.locale_id
+        # An unprefixed address is the default language's, the home page's own.
+        or not get_language_from_path(request.path_info)
+    ):
+        return None
     own_language = locale_language(page.locale_id)
     if own_language == language_code():
         return None
