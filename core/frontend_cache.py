@@ -194,8 +194,9 @@ _BOOKKEEPING = {"file_size", "file_hash"}
 
 def _saved(sender, instance, created=False, update_fields=None, **kwargs) -> None:
     if isinstance(instance, Page):
-        # Wagtail creates aliases without a publish signal.
-        if created and instance.alias_of_id:
+        # Wagtail creates aliases, and a script or an import can create a live page, without a
+        # publish signal; the admin creates pages as drafts and publishes them.
+        if created and (instance.alias_of_id or instance.live):
             _purge_after_commit()
         return
     if not _shown_on_pages(sender):

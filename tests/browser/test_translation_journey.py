@@ -144,7 +144,9 @@ def test_editor_translates_a_news_item_and_keeps_it_up_to_date(
     editor.get_by_role("button", name="Publish in Español").click()
     expect(editor.get_by_role("status")).to_contain_text("Published")
 
+    # The browser may keep the page for a minute (max-age): a reader reloading asks again.
     reader.goto(f"{live_server.url}{SPANISH_ADDRESS}")
+    reader.reload()
     expect(reader.get_by_role("main")).to_contain_text(SPANISH[NEW_SUMMARY])
     editor.goto(f"{live_server.url}/admin/reports/translations/?state=stale")
     expect(editor.get_by_role("main")).not_to_contain_text(TITLE)
