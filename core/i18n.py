@@ -29,11 +29,6 @@ def locale_ids() -> dict[str, int]:
     return dict(Locale.objects.values_list("language_code", "pk"))
 
 
-def active_locale_id() -> int | None:
-    """The id of the locale readers are reading in, or None if it has no locale yet."""
-    return locale_ids().get(language_code())
-
-
 def locale_languages() -> dict[int, str]:
     """Every locale's language code by id (one query)."""
     return {pk: code for code, pk in locale_ids().items()}
