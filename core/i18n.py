@@ -45,22 +45,25 @@ def default_locale_id() -> int | None:
 
 
 def in_reader_language(model, objects=None) -> list:
-    """`objects` of a translatable snippet model (by default every one in the default language,
-    in the model's order), each replaced by its translation in the active language where there
-    is one: one query for the translations (and one for the objects when none are given)."""
+    """`objects` of a translatable snippet model in the default language (by default every
+    one, in the model's order), each replaced by its translation in the active language where
+    there is one: one query in all, none for given objects read in the default language."""
+    default, reader = settings.LANGUAGE_CODE, language_code()
     if objects is None:
-        objects = model.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
-    objects = list(objects)
-    if not objects:
-        return objects
-    translations = {
-        obj.translation_key: obj
-        for obj in model.objects.filter(
-            locale__language_code=language_code(),
+        both = model.objects.filter(locale__language_code__in={default, reader})
+        objects = list(both.select_related("locale"))
+        translations = [obj for obj in objects if obj.locale.language_code != default]
+        objects = [obj for obj in objects if obj.locale.language_code == default]
+    else:
+        objects = list(objects)
+        if not objects or reader == default:
+            return objects
+        translations = model.objects.filter(
+            locale__language_code=reader,
             translation_key__in=[obj.translation_key for obj in objects],
         )
-    }
-    return [translations.get(obj.translation_key, obj) for obj in objects]
+    by_key = {obj.translation_key: obj for obj in translations}
+    return [by_key.get(obj.translation_key, obj) for obj in objects]
 
 
 def hreflang(code: str) -> str:

@@ -17,7 +17,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -137,7 +137,7 @@ class Theme(TranslatableMixin, index.Indexed, models.Model):
 def source_language_themes():
     """Pages carry the themes of the default language (a translation keeps its source's);
     readers see them in their own language (`localize_themes`)."""
-    return models.Q(locale=Locale.get_default())
+    return models.Q(locale__language_code=settings.LANGUAGE_CODE)
 
 
 def localize_themes(themes) -> list[Theme]:

@@ -89,10 +89,10 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The tiers in the reader's language, which the page lists beside the form too.
         self.tiers = tiers_for_reader()
-        self.fields["tier"].queryset = MembershipTier.objects.filter(
-            pk__in=[tier.pk for tier in self.tiers]
-        )
-        self.fields["tier"].empty_label = None
+        field = self.fields["tier"]
+        field.queryset = MembershipTier.objects.filter(pk__in=[tier.pk for tier in self.tiers])
+        # Offered from the tiers already read; the queryset checks the choice on a post.
+        field.choices = [(tier.pk, field.label_from_instance(tier)) for tier in self.tiers]
         self.fields["country"].initial = gettext("United Kingdom")
         for name in ("full_name", "country", "heard_about"):
             self.fields[name].validators.append(no_control_characters)

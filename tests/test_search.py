@@ -745,10 +745,10 @@ def count_queries(client, url):
 
 # Queries for a page of results, whatever the number of matches.
 QUERIES = {
-    "/search/?query=copper": 24,
-    "/search/?query=copper&order=newest&type=news&theme=mining-and-oil": 21,
+    "/search/?query=copper": 22,
+    "/search/?query=copper&order=newest&type=news&theme=mining-and-oil": 19,
     # Not logged again.
-    "/search/?query=copper&page=2": 19,
+    "/search/?query=copper&page=2": 17,
 }
 
 

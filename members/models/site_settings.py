@@ -5,6 +5,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from core.i18n import language_code
+
 
 @register_setting(icon="mail")
 class MembershipSettings(BaseSiteSetting):
@@ -27,6 +29,7 @@ class MembershipSettings(BaseSiteSetting):
     )
 
     panels = [FieldPanel("secretary_email"), PageChooserPanel("privacy_page")]
+    select_related = ["privacy_page__locale"]
 
     class Meta:
         verbose_name = "membership settings"
@@ -34,7 +37,10 @@ class MembershipSettings(BaseSiteSetting):
     def privacy_url(self, request):
         """The privacy notice's address in the reader's language (the English notice until it
         is translated), or None while there is no published one."""
-        page = self.privacy_page.localized if self.privacy_page else None
+        page = self.privacy_page
+        if page is not None and page.locale.language_code != language_code():
+            translations = page.get_translations().live()
+            page = translations.filter(locale__language_code=language_code()).first() or page
         if page is None or not page.live:
             return None
         return page.get_url(request)
