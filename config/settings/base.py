@@ -169,7 +169,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "tx
 # Serve documents through Django so privacy settings on collections are enforced.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Search: Wagtail's database backend (SQLite FTS5; PostgreSQL full-text search with English
-# stemming) unless SEARCH_BACKEND names Elasticsearch or OpenSearch (see README).
+# stemming) unless SEARCH_BACKEND names Elasticsearch or OpenSearch (see docs/search.md).
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
 _SEARCH_ENGINES = (
     "elasticsearch7",
@@ -233,7 +233,7 @@ _RENAMED = {
 }
 for _old, _new in _RENAMED.items():
     if _old in os.environ:
-        warnings.warn(f"{_old} is no longer read: set {_new} instead (see README).", stacklevel=1)
+        warnings.warn(f"{_old} is no longer read: set {_new} instead (see docs/configuration.md).", stacklevel=1)
 # Where sign-in is asked for (Wagtail's login-restricted pages and Django's login_required),
 # and where it lands without a `next` address: the home page.
 LOGIN_URL = "wagtailcore_login"
