@@ -125,9 +125,10 @@ test-postgres: install-dev catalogues chromium varnish services
 
 test: check lint test-sqlite test-postgres
 
-# The quick loop while working: SQLite, no browser, nothing marked slow.
+# The quick loop while working: SQLite, no browser, nothing marked slow and no benchmark (the
+# query counts with many items); `make test` runs them all.
 test-fast: install-dev catalogues services
-	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(PYTEST) -m "not browser and not slow" $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/.test-db.sqlite3 $(PYTEST) -m "not browser and not slow and not benchmark" $(PYTEST_ARGS)
 
 # The suite (SQLite, no browser) against the newest Wagtail and Django releases, in .venv-next
 # with the project's other runtime and dev dependencies; upgraded on every run.

@@ -288,6 +288,7 @@ def english_left(text):
     return sorted(message for message in messages if message in text)
 
 
+@pytest.mark.slow
 class TestNoEnglishInTheSpanishChrome:
     def test_the_spanish_pages_use_no_english_message_of_the_catalogue(self, client, db):
         from django.core.management import call_command

@@ -192,6 +192,7 @@ class TestSetupRoles:
         }
 
 
+@pytest.mark.slow
 class TestDemoAccounts:
     def test_load_demo_content_sets_up_roles(self, db):
         call_command("load_demo_content", verbosity=0)
