@@ -89,6 +89,17 @@ class TestAddresses:
         assert missing.status_code == 404
         assert html_lang(missing) == "es"
 
+    def test_the_404_page_leads_on_in_the_readers_language(
+        self, client, translated_news, briefing_index
+    ):
+        def links(response):
+            html = response.content.decode()
+            return re.findall(r'<li><a href="([^"]+)">', html[html.index("page-title") :])[:3]
+
+        assert links(client.get("/no-such-page/")) == ["/", "/news/", "/briefings/"]
+        # No Spanish briefings list yet: no link to the English one.
+        assert links(client.get("/es/no-existe/")) == ["/es/", "/es/noticias/"]
+
     def test_english_pages_do_not_vary_by_browser_language(self, client, home_page):
         response = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
         assert html_lang(response) == "en-GB"

@@ -42,7 +42,7 @@ BUDGETS = {
     "/news/regions/loreto/": (10, 27),
     "/news/?region=loreto": (10, 31),
     "/news/regions/loreto/feed/": (11, 11),
-    "/no-such-page/": (6, 13),
+    "/no-such-page/": (6, 15),
     "/es/": (6, 33),
     "/es/noticias/": (10, 33),
     "/es/noticias/?page=2": (10, 33),
@@ -57,7 +57,7 @@ BUDGETS = {
     "/es/afiliese/thanks/": (8, 22),
     "/es/noticias/feed/": (12, 12),
     "/es/noticias/regions/loreto/": (11, 29),
-    "/es/no-existe/": (7, 15),
+    "/es/no-existe/": (7, 17),
 }
 PAGES = list(BUDGETS)
 

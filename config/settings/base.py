@@ -233,7 +233,10 @@ _RENAMED = {
 }
 for _old, _new in _RENAMED.items():
     if _old in os.environ:
-        warnings.warn(f"{_old} is no longer read: set {_new} instead (see docs/configuration.md).", stacklevel=1)
+        warnings.warn(
+            f"{_old} is no longer read: set {_new} instead (see docs/configuration.md).",
+            stacklevel=1,
+        )
 # Where sign-in is asked for (Wagtail's login-restricted pages and Django's login_required),
 # and where it lands without a `next` address: the home page.
 LOGIN_URL = "wagtailcore_login"
