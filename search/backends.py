@@ -5,8 +5,8 @@ On PostgreSQL a page is indexed with its locale's text search configuration
 language's pages are searched with that language's configuration (`backend_for`). Only
 documented hooks are used: the backend's `index_class` and its `add_items()`, and the
 `SEARCH_CONFIG` option given to a backend as it is made. Matching, ranking and counting are
-Wagtail's. On other databases (SQLite's FTS5 folds accents itself and has no Spanish stemmer)
-this is Wagtail's database backend as it ships.
+Wagtail's. On SQLite (its FTS5 folds accents itself and has no Spanish stemmer) this is
+Wagtail's database backend with its ranking mended (search/sqlite.py); elsewhere, as it ships.
 """
 
 import functools
@@ -53,6 +53,10 @@ def in_languages(base: type) -> type:
 
 def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for)
     backend = database_backend(params)
+    if connection.vendor == "sqlite":
+        from .sqlite import title_first  # only importable on SQLite
+
+        return title_first(backend, params)
     if connection.vendor != "postgresql":
         return backend
     # The class Wagtail picks for PostgreSQL, found through its public entry point.

@@ -17,6 +17,9 @@
   "es") lists the pages of the Spanish locale first, most relevant first, then the others;
   an English reader sees the English pages first: one search per language
   (`search_groups`), read one after the other (`FirstThenRest`).
+- **Each story once.** A later language's search leaves out, in SQL, the pages whose
+  translation the reader may see in an earlier one (search/views.py, `run_search`), so a story
+  is found in the reader's language where it is published there, and counted once.
 
 Indexing follows a page's locale as it is saved, so a translation (a copy of a page into the
 Spanish locale) is indexed in Spanish from its first save. Changing a locale's language code
@@ -73,11 +76,11 @@ def preferred_locales(language_code: str | None = None, languages=None) -> list[
     return sorted(pk for pk, code in languages.items() if language_of(code) == language)
 
 
-def search_groups(language_code: str | None = None) -> list[tuple[list[int], str]]:
+def search_groups(language_code: str | None = None, languages=None) -> list[tuple[list[int], str]]:
     """The locales to search one after the other, each group with the language code to
     search it in: the locales of the reader's language (or of `language_code`) first, then
     those of each other configuration."""
-    languages = locale_languages()
+    languages = locale_languages() if languages is None else languages
     first = preferred_locales(language_code, languages)
     groups = [(first, languages[first[0]])] if first else []
     others = {}

@@ -8,23 +8,31 @@ import operator
 from functools import reduce
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection, transaction
 from django.db.models import DateField, F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page, Site
 from wagtail.search.backends.base import OrderByFieldError
 
+from core.i18n import hreflang
 from home.models import Theme, localize_themes, source_language_themes
 
 from .backends import backend_for
-from .languages import FirstThenRest, search_groups
+from .languages import (
+    FirstThenRest,
+    language_of,
+    locale_languages,
+    preferred_locales,
+    search_groups,
+)
 from .models import QueryOutcome
 from .query import MAX_LENGTH, MAX_TERMS, clean_query
 
@@ -38,6 +46,8 @@ TYPES = {
     "briefings": (_("Briefings"), "briefings.BriefingPage"),
 }
 ORDERS = {"": _("Most relevant first"), "newest": _("Newest first")}
+# Shown with a result in another language than the reader's.
+LANGUAGE_NOTES = {"en": _("In English"), "es": _("In Spanish")}
 # Pages dated by a field of their own; every other page by the day it was first published.
 DATE_FIELDS = {"news.NewsItemPage": "date"}
 
@@ -98,17 +108,25 @@ def add_listing_dates(pages):
     return pages
 
 
-def run_search(pages, search_query, order):
+def run_search(pages, search_query, order, groups):
     """Lazy search results of specific pages, ordered as the reader asked: one search per
-    language, the reader's first (search/languages.py)."""
-    groups = search_groups()
+    language, the reader's first (search/languages.py), each story once.
+
+    A story (the pages sharing a translation key) is answered in the reader's language when
+    it is among `pages` there, else in another: the later languages' searches leave out the
+    stories an earlier language has, in SQL, so pages of results and counts count stories."""
     if len(groups) <= 1:
         language = groups[0][1] if groups else None
         return search_in_order(pages, search_query, order, language)
-    parts = [
-        search_in_order(pages.filter(locale__in=locales), search_query, order, language)
-        for locales, language in groups
-    ]
+    parts, told = [], []
+    for locales, language in groups:
+        part = pages.filter(locale__in=locales)
+        if told:
+            # Not the stories an earlier language has among the pages the reader may see.
+            stories = pages.filter(locale__in=told).values("translation_key")
+            part = part.exclude(translation_key__in=stories)
+        parts.append(search_in_order(part, search_query, order, language))
+        told += locales
     return reduce(lambda rest, first: FirstThenRest(first, rest), reversed(parts))
 
 
@@ -134,25 +152,55 @@ def in_savepoint():
     return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
 
 
-def promoted(query, pages, filtered):
-    """The editors' recommendations for `query` that the reader may see, in their order."""
+def promoted(query, pages, filtered, reader_locales):
+    """The editors' recommendations for `query` that the reader may see, in their order: each
+    story once, in the reader's language where the reader may see it in theirs."""
     promotions = list(
         SearchPromotion.objects.filter(query=query)
         .filter(Q(page__isnull=True) | Q(page__in=pages.values("pk")))
         .order_by("sort_order", "pk")
     )
-    page_ids = [promotion.page_id for promotion in promotions if promotion.page_id]
+    page_ids = {promotion.page_id for promotion in promotions if promotion.page_id}
     specific = {}
     if page_ids:
-        found = pages.filter(pk__in=page_ids).specific().defer_streamfields()
-        specific = {page.pk: page for page in add_listing_dates(list(found))}
-    return [
-        {"promotion": promotion, "page": specific.get(promotion.page_id)}
-        for promotion in promotions
-        # An external link is no answer to a search filtered by type or theme.
-        if (promotion.page_id and promotion.page_id in specific)
-        or (not promotion.page_id and not filtered)
-    ]
+        stories = Page.objects.filter(pk__in=page_ids).values("translation_key")
+        found = pages.filter(
+            Q(pk__in=page_ids) | Q(translation_key__in=stories, locale__in=reader_locales)
+        )
+        found = add_listing_dates(list(found.specific().defer_streamfields()))
+        readers = {page.translation_key: page for page in found if page.locale_id in reader_locales}
+        specific = {
+            page.pk: readers.get(page.translation_key, page)
+            for page in found
+            if page.pk in page_ids
+        }
+    items, stories_shown = [], set()
+    for promotion in promotions:
+        page = specific.get(promotion.page_id)
+        if promotion.page_id:
+            if page is None or page.translation_key in stories_shown:
+                continue
+            stories_shown.add(page.translation_key)
+        elif filtered:
+            # An external link is no answer to a search filtered by type or theme.
+            continue
+        # The editor's description is of the page they chose, in its language.
+        chosen = page is None or page.pk == promotion.page_id
+        description = promotion.description if chosen else ""
+        items.append({"promotion": promotion, "page": page, "description": description})
+    return items
+
+
+def add_languages(pages, languages, reader_language):
+    """Mark each page in another language than the reader's with its HTML `lang`, so screen
+    readers read it in its own voice. (Both languages run left to right: no `dir` is needed.)"""
+    for page in pages:
+        code = languages.get(page.locale_id, settings.LANGUAGE_CODE)
+        page.lang = page.language_note = ""
+        if language_of(code) != language_of(reader_language):
+            page.lang = hreflang(code)
+            page.language_note = LANGUAGE_NOTES.get(language_of(code), "")
+    return pages
 
 
 def log_search(query, result_count):
@@ -219,21 +267,30 @@ def search(request):
         pages = with_theme(pages, theme)
 
     query = logged_query(cleaned.text)
-    promotions = promoted(query, pages, filtered) if query else []
+    languages = locale_languages()
+    reader_language = translation.get_language()
+    groups = search_groups(reader_language, languages)
+    reader_locales = preferred_locales(reader_language, languages)
+    promotions = promoted(query, pages, filtered, reader_locales) if query else []
+    add_languages([item["page"] for item in promotions if item["page"]], languages, reader_language)
     paginator = Paginator([], RESULTS_PER_PAGE)
     page_obj = paginator.get_page(1)
     failed = False
     if cleaned.search_query is not None:
-        # Promoted pages are listed once, first.
-        promoted_ids = [item["page"].pk for item in promotions if item["page"]]
+        # Promoted stories are listed once, first.
+        promoted_stories = [item["page"].translation_key for item in promotions if item["page"]]
         try:
             with in_savepoint():
                 results = run_search(
-                    pages.exclude(pk__in=promoted_ids), cleaned.search_query, order
+                    pages.exclude(translation_key__in=promoted_stories),
+                    cleaned.search_query,
+                    order,
+                    groups,
                 )
                 paginator = Paginator(results, RESULTS_PER_PAGE)
                 page_obj = paginator.get_page(request.GET.get("page"))
-                page_obj.object_list = add_listing_dates(list(page_obj.object_list))
+                found = add_listing_dates(list(page_obj.object_list))
+                page_obj.object_list = add_languages(found, languages, reader_language)
         except DatabaseError:
             logger.warning("Search failed for %r", cleaned.text, exc_info=True)
             failed = True

@@ -17,6 +17,7 @@ from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, Sear
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.database import SearchBackend as WagtailsBackend
 
 import pytest
 
@@ -35,6 +36,8 @@ POSTGRES_ONLY = pytest.mark.skipif(
     reason="PostgreSQL only: English stemming (SQLite's FTS5 does not stem) and its GIN index.",
 )
 
+SQLITE_ONLY = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own ranking.")
+
 
 def search(client, query, **params):
     return client.get("/search/", {"query": query, **params})
@@ -43,7 +46,7 @@ def search(client, query, **params):
 def titles(response):
     """Result titles in the order a reader sees them."""
     html = response.content.decode()
-    return re.findall(r'class="card__title">\s*<a href="[^"]*">([^<]*)</a>', html)
+    return re.findall(r'class="card__title">\s*<a href="[^"]*"[^>]*>([^<]*)</a>', html)
 
 
 def summary(response):
@@ -168,6 +171,55 @@ class TestWhatIsFound:
             "Cajamarca water dispute",
             "Water scarcity in the Andes",
         ]
+
+    @pytest.fixture
+    def tag_or_title(self, news_index):
+        """A story that shares only a region tag with 'Lima', with a short title (which the
+        backend as it ships favours on SQLite), and one with 'Lima' in a long title."""
+        tagged = NewsItemPageFactory(
+            parent=news_index, title="Fire strikes twice", summary="Four people were killed."
+        )
+        tagged.regions.set([Region.objects.get(slug="lima-city")])
+        tagged.save_revision().publish()
+        NewsItemPageFactory(
+            parent=news_index,
+            title="Saramurillo takes its protest about oil spills in the Marañón to Lima",
+            summary="Leaders from Saramurillo, in Loreto, took to the streets of the capital.",
+            body=paragraph("<p>The march reached the Congress after a long journey.</p>" * 6),
+        )
+
+    def test_a_title_outranks_a_region_tag(self, client, tag_or_title):
+        assert titles(search(client, "Lima")) == [
+            "Saramurillo takes its protest about oil spills in the Marañón to Lima",
+            "Fire strikes twice",
+        ]
+
+    def test_a_title_outranks_a_theme(self, client, news_index):
+        mining = ThemeFactory(name="Mining and oil", slug="mining-and-oil")
+        NewsItemPageFactory(parent=news_index, title="Strike in Ayacucho", themes=[mining])
+        NewsItemPageFactory(
+            parent=news_index,
+            title="Output from the new copper and zinc mining projects boosts exports",
+            body=paragraph("<p>Exports rose by a tenth over the year, led by copper.</p>" * 6),
+        )
+        assert titles(search(client, "mining")) == [
+            "Output from the new copper and zinc mining projects boosts exports",
+            "Strike in Ayacucho",
+        ]
+
+    @SQLITE_ONLY
+    def test_the_backend_as_it_ships_would_put_the_tag_first_on_sqlite(self, tag_or_title):
+        # Why search/sqlite.py ranks SQLite's results itself: the control for the test above.
+        found = WagtailsBackend({}).search(clean_query("Lima").search_query, Page.objects.live())
+        assert [page.title for page in found][0] == "Fire strikes twice"
+
+    @SQLITE_ONLY
+    def test_the_sqlite_index_has_the_columns_the_ranking_weighs(self, db):
+        from search.sqlite import COLUMNS  # importable on SQLite only
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM wagtailsearch_indexentry_fts LIMIT 0")
+            assert tuple(column[0] for column in cursor.description) == COLUMNS
 
     def test_every_word_must_match(self, client, news_index):
         NewsItemPageFactory(parent=news_index, title="Las Bambas output rises")

@@ -9,10 +9,12 @@ import re
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from wagtail.models import Locale, Page
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.database import SearchBackend as WagtailsBackend
 from wagtail.search.models import IndexEntry
@@ -29,7 +31,8 @@ from search.languages import (
     search_groups,
 )
 from search.query import clean_query
-from tests.factories import NewsItemPageFactory
+from tests.conftest import translate
+from tests.factories import NewsIndexPageFactory, NewsItemPageFactory
 from tests.test_search import paragraph, summary, titles
 
 POSTGRES_ONLY = pytest.mark.skipif(
@@ -295,6 +298,140 @@ class TestTheReadersLanguageFirst:
         assert all(title.endswith("(es)") for title in english_first[5:])
 
 
+def cards(response):
+    """(title, lang attribute or None) of each result, in order."""
+    html = response.content.decode()
+    found = re.findall(
+        r'<article class="card search-result[^"]*"(?: lang="([^"]*)")?[^>]*>.*?'
+        r'class="card__title">\s*<a [^>]*>([^<]*)</a>',
+        html,
+        re.S,
+    )
+    return [(title, lang or None) for lang, title in found]
+
+
+class TestEachStoryOnce:
+    """A story (a page and its translations) is one result: in the reader's language when they
+    may see it there, otherwise in the other, marked with its language."""
+
+    @pytest.fixture
+    def stories(self, home_page, spanish_home, spanish):
+        news = NewsIndexPageFactory(parent=home_page)
+        translate(news, spanish, title="Noticias", slug="noticias")
+        both = NewsItemPageFactory(parent=news, title="Saramurillo takes protest to Lima")
+        both_es = translate(both, spanish, title="Saramurillo lleva su protesta a Lima")
+        NewsItemPageFactory(parent=news, title="Water talks in Lima")
+        spanish_news = Page.objects.get(locale=spanish, slug="noticias")
+        NewsItemPageFactory(parent=spanish_news, title="Marcha en Lima", locale=spanish)
+        return both, both_es
+
+    def test_each_reader_finds_each_story_once_in_their_language_first(self, client, stories):
+        found = cards(spanish_reader(client, "Lima"))
+        assert sorted(found[:2]) == [
+            ("Marcha en Lima", None),
+            ("Saramurillo lleva su protesta a Lima", None),
+        ]
+        assert found[2:] == [("Water talks in Lima", "en-GB")]
+        found = cards(english(client, "Lima"))
+        assert sorted(found[:2]) == [
+            ("Saramurillo takes protest to Lima", None),
+            ("Water talks in Lima", None),
+        ]
+        assert found[2:] == [("Marcha en Lima", "es")]
+
+    def test_the_count_counts_stories(self, client, stories):
+        assert re.search(r"\b3\b", summary(spanish_reader(client, "Lima")))
+        assert summary(english(client, "Lima")) == "3 results for ‘Lima’"
+        # Positive control: both pages of the translated story match the words.
+        assert titles(spanish_reader(client, "Saramurillo")) == [
+            "Saramurillo lleva su protesta a Lima"
+        ]
+        assert titles(english(client, "Saramurillo")) == ["Saramurillo takes protest to Lima"]
+
+    def test_a_result_in_the_other_language_says_so(self, client, stories):
+        html = english(client, "Marcha").content.decode()
+        assert '<article class="card search-result" lang="es">' in html
+        assert 'hreflang="es">Marcha en Lima</a>' in html
+        # The card's date and type are the page's own words, in the reader's language.
+        meta = r'<p class="card__meta" lang="en-GB">\s*News item · .*?· In Spanish\s*</p>'
+        assert re.search(meta, html, re.S)
+        html = spanish_reader(client, "Water").content.decode()
+        assert '<article class="card search-result" lang="en-GB">' in html
+        assert "En inglés" in html
+        html = spanish_reader(client, "Marcha").content.decode()
+        assert "lang=" not in html.split('class="card-list search-results"')[1].split("</ul>")[0]
+
+    @pytest.mark.parametrize("hidden", ["draft", "private"])
+    def test_the_other_language_stands_in_for_a_translation_readers_may_not_see(
+        self, client, stories, hidden
+    ):
+        _, both_es = stories
+        if hidden == "draft":
+            both_es.unpublish()
+        else:
+            PageViewRestriction.objects.create(page=both_es, restriction_type="login")
+        assert cards(spanish_reader(client, "Saramurillo")) == [
+            ("Saramurillo takes protest to Lima", "en-GB")
+        ]
+        assert re.search(r"\b1\b", summary(spanish_reader(client, "Saramurillo")))
+
+    def test_a_recommended_story_comes_once_in_the_readers_language(self, client, stories):
+        both, both_es = stories
+        SearchPromotion.objects.create(query=Query.get("lima"), page=both, description="Chosen.")
+        spanish_cards = cards(spanish_reader(client, "Lima"))
+        assert spanish_cards[0] == ("Saramurillo lleva su protesta a Lima", None)
+        assert [title for title, _ in spanish_cards].count("Saramurillo takes protest to Lima") == 0
+        assert len(spanish_cards) == 3
+        html = spanish_reader(client, "Lima").content.decode()
+        # The editor's description is of the English page; the Spanish card shows its own.
+        assert "Chosen." not in html
+        english_cards = cards(english(client, "Lima"))
+        assert english_cards[0] == ("Saramurillo takes protest to Lima", None)
+        assert len(english_cards) == 3
+        assert "Chosen." in english(client, "Lima").content.decode()
+
+    def test_pages_of_results_count_stories(self, client, home_page, spanish_home, spanish):
+        news = NewsIndexPageFactory(parent=home_page)
+        translate(news, spanish, title="Noticias", slug="noticias")
+        for n in range(12):
+            item = NewsItemPageFactory(parent=news, title=f"Lima {n} (en)")
+            translate(item, spanish, title=f"Lima {n} (es)")
+        first = spanish_reader(client, "Lima")
+        second = spanish_reader(client, "Lima", page="2")
+        assert re.search(r"\b12\b", summary(first))
+        found = titles(first) + titles(second)
+        assert sorted(found) == sorted(f"Lima {n} (es)" for n in range(12))
+        assert titles(spanish_reader(client, "Lima", page="3")) == titles(second)
+
+    def test_query_count_does_not_grow_with_translated_stories(
+        self, client, home_page, spanish_home, spanish
+    ):
+        news = NewsIndexPageFactory(parent=home_page)
+        translate(news, spanish, title="Noticias", slug="noticias")
+        spanish_news = Page.objects.get(locale=spanish, slug="noticias")
+        for n in range(2):
+            NewsItemPageFactory(parent=news, title=f"Lima only in English {n}")
+            NewsItemPageFactory(parent=spanish_news, title=f"Lima {n} solo", locale=spanish)
+
+        def add(start, stop):
+            # Stories whose English words match but whose Spanish ones do not: left out, in SQL.
+            for n in range(start, stop):
+                item = NewsItemPageFactory(parent=news, title=f"Lima {n}")
+                translate(item, spanish, title=f"Marcha {n}")
+
+        def count():
+            spanish_reader(client, "Lima")  # warms caches
+            with CaptureQueriesContext(connection) as queries:
+                response = spanish_reader(client, "Lima")
+            assert len(titles(response)) == 4  # a page of results drawn from both languages
+            return len(queries)
+
+        add(0, 3)
+        few = count()
+        add(3, 13)
+        assert count() == few == 22
+
+
 class TestFirstThenRest:
     def test_slices_count_and_index_across_both_parts(self):
         results = FirstThenRest(CountedList(range(5)), CountedList(range(10, 13)))
@@ -343,15 +480,10 @@ class TestTheIndexFollowsThePages:
         translation_page.slug = "huelga-en-ayacucho"
         translation_page.save_revision().publish()
 
-        assert titles(spanish_reader(client, "Ayacucho")) == [
-            "Huelga en Ayacucho",
-            "Strike in Ayacucho",
-        ]
-        assert titles(english(client, "Ayacucho")) == [
-            "Strike in Ayacucho",
-            "Huelga en Ayacucho",
-        ]
-        assert titles(english(client, "huelga")) == ["Huelga en Ayacucho"]
+        # One story: each reader finds it once, in their own language.
+        assert titles(spanish_reader(client, "Ayacucho")) == ["Huelga en Ayacucho"]
+        assert titles(english(client, "Ayacucho")) == ["Strike in Ayacucho"]
+        assert titles(spanish_reader(client, "huelga")) == ["Huelga en Ayacucho"]
         assert titles(english(client, "strike")) == ["Strike in Ayacucho"]
 
         translation_page.refresh_from_db()

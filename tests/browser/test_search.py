@@ -2,6 +2,8 @@
 
 import datetime
 
+from wagtail.models import Locale
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -67,9 +69,23 @@ def test_search_pages_pass_axe(page, live_server, home_page):
     news_index = NewsIndexPageFactory(parent=home_page)
     for n in range(12):
         NewsItemPageFactory(parent=news_index, title=f"Copper exports {n}")
+    # A story only in Spanish: its card, on the second page, speaks Spanish.
+    spanish = Locale.objects.get_or_create(language_code="es")[0]
+    NewsItemPageFactory(parent=news_index, title="El cobre del sur", locale=spanish)
     failures = []
-    for path in ("/search/", "/search/?query=copper", "/search/?query=zzyzx&type=news"):
+    paths = (
+        "/search/",
+        "/search/?query=copper",
+        "/search/?query=cobre",
+        "/search/?query=copper&page=2",
+        "/search/?query=zzyzx&type=news",
+    )
+    for path in paths:
         page.goto(f"{live_server.url}{path}")
+        if path == "/search/?query=cobre":
+            card = page.locator("article.search-result")
+            expect(card).to_have_attribute("lang", "es")
+            expect(card.locator(".card__meta")).to_contain_text("In Spanish")
         results = Axe().run(
             page,
             options={"runOnly": {"type": "tag", "values": WCAG_TAGS}},
