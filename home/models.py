@@ -146,6 +146,11 @@ def localize_themes(themes) -> list[Theme]:
     return sorted(set(in_reader_language(Theme, themes)), key=lambda theme: theme.name)
 
 
+# A news item's or briefing's summary, shown in lists and shared links: room for the one
+# paragraph the charity writes for each item (the longest of the demo's, in Spanish, is 540).
+SUMMARY_MAX_LENGTH = 600
+
+
 class BasePage(Page):
     """What every page of the site needs; a new page type inherits it and is right by default.
 
