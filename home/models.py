@@ -171,6 +171,46 @@ class BasePage(Page):
     # (Promote tab): the first of these fields it has with any text.
     description_fields = ("summary", "intro")
 
+    # Wagtail's Promote tab, with help that speaks of this site (Wagtail's own speaks of
+    # "domain.com/blog"). The help is the panels', so Wagtail's fields stay as they are.
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "slug",
+                    help_text="The last part of the page's address, e.g. "
+                    "'saramurillo-takes-protest-to-lima' in "
+                    "/news/saramurillo-takes-protest-to-lima/ (a Spanish page has its own, "
+                    "under /es/). Changing it moves the page; its old address then leads to "
+                    "the new one.",
+                ),
+                FieldPanel(
+                    "seo_title",
+                    help_text="Optional. The title search engines, browser tabs and shared "
+                    "links show instead of the page's own, e.g. a shorter one. Leave empty to "
+                    "use the title.",
+                ),
+                FieldPanel(
+                    "search_description",
+                    help_text="Optional. The sentence or two that search engines and shared "
+                    "links show under the title (about 150 characters are seen). Leave empty "
+                    "to use the page's summary or introduction.",
+                ),
+            ],
+            "For search engines",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "show_in_menus",
+                    help_text="Tick to list this page in the menu at the top of every page of "
+                    "the site. Only pages directly under the home page are listed there.",
+                )
+            ],
+            "For site menus",
+        ),
+    ]
+
     @property
     def meta_description(self):
         """One paragraph of plain text saying what the page is about, for search engines and
