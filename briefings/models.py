@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
 from home.models import (
+    SUMMARY_MAX_LENGTH,
     BasePage,
     IndexPage,
     ListingImageMixin,
@@ -43,9 +44,9 @@ gettext_noop("briefing page")
 
 class BriefingPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, BasePage):
     summary = models.TextField(
-        max_length=300,
-        help_text="One or two sentences shown in listings, search results and when the page is "
-        "shared (at most 300 characters).",
+        max_length=SUMMARY_MAX_LENGTH,
+        help_text="A sentence or a short paragraph shown in listings, search results and when "
+        f"the page is shared (at most {SUMMARY_MAX_LENGTH} characters).",
     )
     body = StreamField(BodyStreamBlock(), blank=True, help_text="The briefing itself.")
     last_reviewed = models.DateField(

@@ -146,6 +146,11 @@ def localize_themes(themes) -> list[Theme]:
     return sorted(set(in_reader_language(Theme, themes)), key=lambda theme: theme.name)
 
 
+# A news item's or briefing's summary, shown in lists and shared links: room for the one
+# paragraph the charity writes for each item (the longest of the demo's, in Spanish, is 540).
+SUMMARY_MAX_LENGTH = 600
+
+
 class BasePage(Page):
     """What every page of the site needs; a new page type inherits it and is right by default.
 
@@ -165,6 +170,46 @@ class BasePage(Page):
     # Where the page's description comes from when the editor wrote no search description
     # (Promote tab): the first of these fields it has with any text.
     description_fields = ("summary", "intro")
+
+    # Wagtail's Promote tab, with help that speaks of this site (Wagtail's own speaks of
+    # "domain.com/blog"). The help is the panels', so Wagtail's fields stay as they are.
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "slug",
+                    help_text="The last part of the page's address, e.g. "
+                    "'saramurillo-takes-protest-to-lima' in "
+                    "/news/saramurillo-takes-protest-to-lima/ (a Spanish page has its own, "
+                    "under /es/). Changing it moves the page; its old address then leads to "
+                    "the new one.",
+                ),
+                FieldPanel(
+                    "seo_title",
+                    help_text="Optional. The title search engines, browser tabs and shared "
+                    "links show instead of the page's own, e.g. a shorter one. Leave empty to "
+                    "use the title.",
+                ),
+                FieldPanel(
+                    "search_description",
+                    help_text="Optional. The sentence or two that search engines and shared "
+                    "links show under the title (about 150 characters are seen). Leave empty "
+                    "to use the page's summary or introduction.",
+                ),
+            ],
+            "For search engines",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "show_in_menus",
+                    help_text="Tick to list this page in the menu at the top of every page of "
+                    "the site. Only pages directly under the home page are listed there.",
+                )
+            ],
+            "For site menus",
+        ),
+    ]
 
     @property
     def meta_description(self):

@@ -1,19 +1,23 @@
 """Editor guard rails, dashboard panels and reports that apply to every page type."""
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.userbar import ContentCheckerItem
-from wagtail.models import Page
+from wagtail.models import Locale, Page, Site
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from wagtail_localize import wagtail_hooks as localize_hooks
 
-from core.adapters.wagtail import unregister_hook
+from core.adapters.wagtail import ExplorerMenuItemOpeningOn, unregister_hook
 
+from .guide import EditorsGuideView, guide_image
 from .translation_status import (
     TranslateSnippetMenuItem,
     TranslationStatusMenuItem,
@@ -136,12 +140,14 @@ def character_count_js():
 
 
 class RecentlyPublishedPanel(Component):
-    """The pages most recently published among those the user may work on."""
+    """The pages most recently published among those the user may work on: the newest few in
+    each language, so that a batch of translations does not hide the English (or the other way
+    round), newest first, each with its language."""
 
     name = "recently_published"
     template_name = "home/admin/recently_published_panel.html"
     order = 230
-    limit = 8
+    per_language = 5
 
     def get_context_data(self, parent_context):
         request = parent_context["request"]
@@ -149,12 +155,15 @@ class RecentlyPublishedPanel(Component):
         workable = PagePermissionPolicy().instances_user_has_any_permission_for(
             request.user, ["add", "change", "publish"]
         )
+        newest_first = [F("last_published_at").desc(), F("pk").desc()]
         context["pages"] = (
             Page.objects.live()
             .filter(pk__in=workable.values("pk"), last_published_at__isnull=False)
-            .order_by("-last_published_at", "-pk")
+            .annotate(rank=Window(RowNumber(), partition_by=F("locale_id"), order_by=newest_first))
+            .filter(rank__lte=self.per_language)
+            .order_by(*newest_first)
             .specific(defer=True)
-            .select_related("content_type")[: self.limit]
+            .select_related("content_type")
         )
         context["request"] = request
         return context
@@ -211,3 +220,53 @@ def register_translate_snippet_menu_item(model):
 # queries a row, so a listing of 30 pages would cost 60 more than one of 3. They stay in each
 # page's own Actions menu, and Reports → Translations lists every page with its button.
 unregister_hook("register_page_listing_more_buttons", localize_hooks.page_listing_more_buttons)
+
+
+@hooks.register("register_admin_urls")
+def register_editors_guide_urls():
+    return [
+        path("guide/", EditorsGuideView.as_view(), name="editors_guide"),
+        path("guide/images/<str:name>", guide_image, name="editors_guide_image"),
+    ]
+
+
+@hooks.register("register_help_menu_item")
+def register_editors_guide_menu_item():
+    return MenuItem(
+        "Editors' guide", reverse("editors_guide"), name="editors-guide", icon_name="help", order=1
+    )
+
+
+@hooks.register("construct_help_menu")
+def only_this_sites_guide(request, menu_items):
+    """Wagtail's own guide and release notes, on another site, describe Wagtail in general;
+    this site's guide (above) says how to run this site. Wagtail's keyboard shortcuts stay."""
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")
+    ]
+
+
+def explorer_start_page(request):
+    """The home page in the editor's language (the admin's), where the editor may explore it;
+    otherwise None, for Wagtail's choice (the highest page they may explore)."""
+    explorable = PagePermissionPolicy().explorable_root_instance(request.user)
+    site = Site.find_for_request(request)
+    if explorable is None or site is None:
+        return None
+    home = site.root_page.get_translation_or_none(Locale.get_active()) or site.root_page
+    if home.pk == explorable.pk or home.is_descendant_of(explorable):
+        return home
+    return None
+
+
+@hooks.register("construct_main_menu")
+def open_the_explorer_on_the_home_page(request, menu_items):
+    """Wagtail opens "Pages" on the highest page the editor may explore: the tree's root, above
+    both languages' home pages, with a note on configuring sites. Editors start from the home
+    page of their own language instead (its translations are a click away there)."""
+    menu_items[:] = [
+        ExplorerMenuItemOpeningOn(item, explorer_start_page) if item.name == "explorer" else item
+        for item in menu_items
+    ]

@@ -24,6 +24,7 @@ from wagtail.search import index
 from core.i18n import hreflang, language_code
 from home.blocks import BodyStreamBlock
 from home.models import (
+    SUMMARY_MAX_LENGTH,
     BasePage,
     IndexPage,
     ListingImageMixin,
@@ -262,9 +263,9 @@ class NewsItemPage(ListingPreviewMixin, RelatedStoriesMixin, ListingImageMixin, 
         help_text="The date readers see on the item; the news list is ordered by it.",
     )
     summary = models.TextField(
-        max_length=300,
-        help_text="One or two sentences shown in listings, search results and when the page is "
-        "shared (at most 300 characters).",
+        max_length=SUMMARY_MAX_LENGTH,
+        help_text="A sentence or a short paragraph shown in listings, search results and when "
+        f"the page is shared (at most {SUMMARY_MAX_LENGTH} characters).",
     )
     body = StreamField(BodyStreamBlock(), blank=True, help_text="The full story.")
     themes = ParentalManyToManyField(

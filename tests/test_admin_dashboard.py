@@ -9,7 +9,9 @@ from django.utils import timezone
 import pytest
 
 from briefings.wagtail_hooks import BriefingsDueForReviewPanel, a_year_before
+from home.wagtail_hooks import RecentlyPublishedPanel
 from news.models import NewsItemPage
+from tests.conftest import translate
 from tests.factories import BriefingPageFactory, NewsItemPageFactory, ThemeFactory
 from tests.test_roles_workflow import (  # noqa: F401 (fixtures)
     create_news_item,
@@ -106,6 +108,32 @@ class TestRecentlyPublished:
             assert "Unpublished story" not in text
         secretary_home = logged_in(secretary).get(reverse("wagtailadmin_home")).content.decode()
         assert panel(secretary_home, "recently-published") == ""
+
+    def test_shows_the_newest_of_each_language_with_its_language(
+        self,
+        editor,  # noqa: F811
+        news_index,
+        spanish_home,
+        spanish,
+    ):
+        translate(news_index, spanish, slug="noticias")
+        english = [NewsItemPageFactory(parent=news_index, title=f"Story {n}") for n in range(7)]
+        for page in english:
+            page.save_revision().publish()
+        # Translated afterwards, as the demo's are: the Spanish alone would fill the panel.
+        for n, page in enumerate(english):
+            translate(page, spanish, title=f"Noticia {n}", slug=f"noticia-{n}")
+        assert NewsItemPage.objects.filter(locale=spanish).count() == 7
+        text = panel(
+            logged_in(editor).get(reverse("wagtailadmin_home")).content.decode(),
+            "recently-published",
+        )
+        shown = re.findall(r"(Story|Noticia) (\d) (English|Español)", text)
+        per_language = RecentlyPublishedPanel.per_language
+        # The newest of each, newest first, each with its language.
+        assert shown == [("Noticia", str(n), "Español") for n in range(6, 6 - per_language, -1)] + [
+            ("Story", str(n), "English") for n in range(6, 6 - per_language, -1)
+        ]
 
 
 class TestAwaitingReview:

@@ -176,7 +176,7 @@ def test_the_summary_counter_is_on_every_admin_page_and_summaries_have_a_limit(
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=(item.pk,))).content.decode()
     assert re.search(r'<script src="/static/js/admin/character-count.js" defer>', html)
     summary = re.search(r"<textarea[^>]*name=\"summary\"[^>]*>", html)[0]
-    assert 'maxlength="300"' in summary
+    assert 'maxlength="600"' in summary
 
 
 def test_a_decorative_image_is_marked_so_the_alt_text_check_allows_it(db):

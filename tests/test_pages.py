@@ -166,12 +166,12 @@ class PageRenderingTests(WagtailPageTestCase):
         self.assertContains(response, "This field is required", status_code=200)
         self.assertFalse(NewsItemPage.objects.filter(slug="no-date").exists())
 
-    def test_admin_rejects_a_summary_over_300_characters(self):
+    def test_admin_rejects_a_summary_over_600_characters(self):
         response = self.client.post(
             f"/admin/pages/add/news/newsitempage/{self.news_index.pk}/",
-            form_data(news_item_data(slug="too-long", summary="x" * 301)),
+            form_data(news_item_data(slug="too-long", summary="x" * 601)),
         )
-        self.assertContains(response, "at most 300 characters")
+        self.assertContains(response, "at most 600 characters")
         self.assertFalse(NewsItemPage.objects.filter(slug="too-long").exists())
 
     def test_admin_creates_a_briefing_with_a_body(self):

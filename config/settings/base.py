@@ -162,6 +162,10 @@ SECURE_SSL_REDIRECT = False
 
 # No avatars fetched from gravatar.com: the admin makes no third-party requests either.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor asks releases.wagtail.org for the latest version from the dashboard (the admin's content
+# security policy would refuse it, with errors in the console): upgrades are the developers'
+# to follow, with `make test-next` (docs/architecture.md).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 WAGTAIL_SITE_NAME = env("SITE_NAME", default="Peru Support Group")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")

@@ -19,6 +19,13 @@ from home.models import SiteSettings, StandardPage
 register = template.Library()
 
 
+@register.simple_tag
+def site_name():
+    """The charity's name (WAGTAIL_SITE_NAME), for templates whose view hides the context's
+    `site_name` with one of its own (Django's sign-in view gives the host's)."""
+    return settings.WAGTAIL_SITE_NAME
+
+
 def site_root(request):
     """The home page of the request's site in the reader's language (the English one until a
     translation is published), or None when no site answers the request. Looked up once per

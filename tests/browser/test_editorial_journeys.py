@@ -59,7 +59,7 @@ def test_writer_and_editor_take_a_news_item_through_review_to_a_scheduled_public
     summary = writer.get_by_label("Summary")
     summary.press_sequentially(SUMMARY)
     # The count follows the typing.
-    expect(writer.get_by_text(f"{len(SUMMARY)} of 300 characters")).to_be_visible()
+    expect(writer.get_by_text(f"{len(SUMMARY)} of 600 characters")).to_be_visible()
     body = writer.get_by_role("region", name="Body", exact=True)
     body.get_by_role("button", name="Insert a block").click()
     writer.get_by_role("option", name="Paragraph").click()
