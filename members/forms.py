@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from .gift_aid import gift_aid_declaration, gift_aid_note, is_uk, uk_postcode
 from .models.applications import MembershipApplication, MembershipTier, tiers_for_reader
 
 STARTED_SALT = "members.join-form.started"
@@ -51,26 +52,25 @@ class ApplicationForm(forms.ModelForm):
         labels = {
             "full_name": _("Full name"),
             "email": _("Email address"),
-            "address": _("Postal address (optional)"),
+            "address": _("Home address"),
+            "postcode": _("Postcode"),
             "country": _("Country"),
             "tier": _("Membership type"),
             "heard_about": _("How did you hear about us? (optional)"),
-            "gift_aid": _("Gift Aid (UK taxpayers only)"),
         }
         help_texts = {
             "email": _("We will send a confirmation here."),
-            "address": _("Only if you would like to receive mailings by post."),
-            "gift_aid": _(
-                "I am a UK taxpayer and want the Peru Support Group to treat my membership fees "
-                "as Gift Aid donations. I understand that if I pay less Income Tax or Capital "
-                "Gains Tax than the Gift Aid claimed, it is my responsibility to pay the "
-                "difference."
+            "address": _(
+                "Needed for Gift Aid. Otherwise optional: give it if you would like to receive "
+                "mailings by post."
             ),
+            "postcode": _("Needed for Gift Aid if you live in the UK, for example SW1A 1AA."),
         }
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "address": forms.Textarea(attrs={"autocomplete": "street-address", "rows": 4}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code", "size": 10}),
             "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
             "tier": forms.RadioSelect,
             "heard_about": forms.TextInput(attrs={"autocomplete": "off"}),
@@ -94,8 +94,11 @@ class ApplicationForm(forms.ModelForm):
         # Offered from the tiers already read; the queryset checks the choice on a post.
         field.choices = [(tier.pk, field.label_from_instance(tier)) for tier in self.tiers]
         self.fields["country"].initial = gettext("United Kingdom")
-        for name in ("full_name", "country", "heard_about"):
+        for name in ("full_name", "postcode", "country", "heard_about"):
             self.fields[name].validators.append(no_control_characters)
+        gift_aid = self.fields["gift_aid"]
+        gift_aid.label = gift_aid_declaration()
+        gift_aid.help_text = gift_aid_note()
         self.fields["address"].validators.append(no_control_characters_but_line_breaks)
         consent = self.fields["consent"]
         consent.required = True
@@ -118,6 +121,61 @@ class ApplicationForm(forms.ModelForm):
     def clean_address(self):
         # Browsers send textarea line breaks as CRLF; store plain newlines.
         return "\n".join(self.cleaned_data["address"].splitlines())
+
+    def clean(self):
+        cleaned = super().clean()
+        country, postcode = cleaned.get("country"), cleaned.get("postcode", "")
+        # No country (an error of its own) is taken for the UK, the form's default.
+        in_uk = not country or is_uk(country)
+        if postcode and in_uk and "postcode" not in self.errors:
+            if uk_postcode(postcode) is None:
+                self.add_error(
+                    "postcode",
+                    ValidationError(
+                        _(
+                            "Enter a UK postcode, like SW1A 1AA, or under Country the country "
+                            "you live in if it is not the UK."
+                        ),
+                        code="uk_postcode",
+                    ),
+                )
+            else:
+                cleaned["postcode"] = uk_postcode(postcode)
+        if cleaned.get("gift_aid"):
+            # HMRC needs a Gift Aid donor's home address and, in the UK, postcode (overseas
+            # addresses are claimed with the postcode "X").
+            if not cleaned.get("address") and "address" not in self.errors:
+                self.add_error(
+                    "address",
+                    ValidationError(
+                        _(
+                            "Enter your home address, which HMRC needs for Gift Aid, or untick "
+                            "the Gift Aid declaration."
+                        ),
+                        code="gift_aid_address",
+                    ),
+                )
+            if in_uk and not postcode and "postcode" not in self.errors:
+                self.add_error(
+                    "postcode",
+                    ValidationError(
+                        _(
+                            "Enter your postcode, which HMRC needs for Gift Aid, or untick the "
+                            "Gift Aid declaration."
+                        ),
+                        code="gift_aid_postcode",
+                    ),
+                )
+        return cleaned
+
+    def clean_postcode(self):
+        return " ".join(self.cleaned_data["postcode"].split()).upper()
+
+    def declaration_made(self):
+        """The Gift Aid declaration as the applicant agreed to it, or "" without one."""
+        if not self.cleaned_data.get("gift_aid"):
+            return ""
+        return f"{gift_aid_declaration()}\n\n{gift_aid_note()}"
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from email.utils import parseaddr
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import OperationalError, close_old_connections, connection, transaction
@@ -176,6 +177,17 @@ def record_failure(email, exc):
     return gave_up
 
 
+def payment_instructions(language):
+    """How to pay, as the join page in `language` says it (the site's language's join page
+    where there is none in `language`)."""
+    # By name: the join page's module imports this one.
+    join_pages = apps.get_model("members", "JoinPage").objects.live()
+    found = join_pages.filter(locale__language_code__in=[language, settings.LANGUAGE_CODE])
+    by_language = dict(found.values_list("locale__language_code", "payment_instructions"))
+    # The page the applicant read, even where it leaves the instructions out.
+    return by_language.get(language, by_language.get(settings.LANGUAGE_CODE, ""))
+
+
 def message(email):
     application = email.application
     context = {
@@ -192,7 +204,9 @@ def message(email):
         reply_to = [application.email]
     else:
         # The applicant's own language, also here outside any request (the worker, the command).
-        with translation.override(application.language or settings.LANGUAGE_CODE):
+        language = application.language or settings.LANGUAGE_CODE
+        context["payment_instructions"] = payment_instructions(language)
+        with translation.override(language):
             subject = gettext("Your application to join the %(site_name)s") % {
                 "site_name": settings.WAGTAIL_SITE_NAME
             }

@@ -1,8 +1,12 @@
 from django.contrib.admin import RelatedFieldListFilter, SimpleListFilter
 from django.contrib.admin.utils import lookup_field
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import path
 from django.utils.html import format_html
+from django.views import View
 
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -10,6 +14,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import EditView, IndexView
 
+from . import gift_aid
 from .models import MembershipApplication, MembershipPitch, MembershipSettings, MembershipTier
 from .notifications import queue_emails
 
@@ -24,17 +29,9 @@ def escape_formula(value):
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-class ApplicationIndexView(IndexView):
-    def to_row_dict(self, item):
-        # Real values rather than the list view's "-" placeholder, so "no Gift Aid" and
-        # "not given" can be told apart.
-        row = {}
-        for field in self.list_export:
-            _, _, value = lookup_field(field, item, self.model_admin)
-            if isinstance(value, bool):
-                value = "Yes" if value else "No"
-            row[field] = "" if value is None else value
-        return row
+class SafeSpreadsheet:
+    """For a view with Wagtail's SpreadsheetExportMixin: no cell a spreadsheet would run as a
+    formula, no character that breaks an XLSX file, and a CSV that spreadsheets read as UTF-8."""
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
@@ -48,6 +45,45 @@ class ApplicationIndexView(IndexView):
         # A byte order mark, so spreadsheet programs read accented names as UTF-8.
         yield "\ufeff"
         yield from super().stream_csv(queryset)
+
+
+class ApplicationIndexView(SafeSpreadsheet, IndexView):
+    def to_row_dict(self, item):
+        # Real values rather than the list view's "-" placeholder, so "no Gift Aid" and
+        # "not given" can be told apart.
+        row = {}
+        for field in self.list_export:
+            _, _, value = lookup_field(field, item, self.model_admin)
+            if isinstance(value, bool):
+                value = "Yes" if value else "No"
+            row[field] = "" if value is None else value
+        return row
+
+
+class GiftAidScheduleView(SafeSpreadsheet, SpreadsheetExportMixin, View):
+    """HMRC's Gift Aid schedule of the approved members who made a declaration, as CSV or (with
+    ?export=xlsx) XLSX, for whoever may read the register (members/gift_aid.py)."""
+
+    model_admin = None
+    list_export = list(gift_aid.COLUMNS)
+    export_headings = gift_aid.COLUMNS
+    export_filename = "gift-aid-schedule"
+
+    def get(self, request):
+        if not self.model_admin.permission_helper.user_can_list(request.user):
+            raise PermissionDenied
+        applications = (
+            MembershipApplication.objects.filter(status=Status.APPROVED, gift_aid=True)
+            .select_related("tier")
+            .order_by("created_at", "pk")
+        )
+        export_format = request.GET.get("export")
+        if export_format not in self.FORMATS:
+            export_format = self.FORMAT_CSV
+        return self.as_spreadsheet(applications, export_format)
+
+    def to_row_dict(self, item):
+        return gift_aid.schedule_row(item)
 
 
 class ApplicationEditView(EditView):
@@ -125,6 +161,7 @@ class MembershipApplicationAdmin(ModelAdmin):
     inspect_view_enabled = True
     inspect_view_fields = (
         *MembershipApplication.APPLICANT_FIELDS,
+        "gift_aid_wording",
         "status",
         "spam_reason",
         "language",
@@ -136,7 +173,22 @@ class MembershipApplicationAdmin(ModelAdmin):
     list_export = (*MembershipApplication.APPLICANT_FIELDS, "status", "language", "created_at")
     export_filename = "membership-applications"
     # Set by the join form, never by hand: the inspect view and exports show it.
-    form_fields_exclude = ("spam_reason", "language", "created_at", "updated_at")
+    form_fields_exclude = (
+        "spam_reason",
+        "language",
+        "gift_aid_wording",
+        "created_at",
+        "updated_at",
+    )
+    index_template_name = "members/admin/application_index.html"
+
+    def get_admin_urls_for_registration(self):
+        schedule = path(
+            f"{self.url_helper.base_url_path}/gift-aid-schedule/",
+            GiftAidScheduleView.as_view(model_admin=self),
+            name=self.url_helper.get_action_url_name("gift_aid_schedule"),
+        )
+        return (*super().get_admin_urls_for_registration(), schedule)
 
     def status_label(self, obj):
         if obj.is_suspected and obj.spam_reason:

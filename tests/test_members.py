@@ -220,7 +220,7 @@ class TestApplying:
     def test_valid_application_is_saved_then_confirmed_by_email(
         self, client, apply, join_page, tier, secretary
     ):
-        response = apply(application(tier, gift_aid="on"))
+        response = apply(application(tier, gift_aid="on", postcode="SW1A 1AA"))
         assert response.status_code == 302
         assert response["Location"] == "/join/thanks/"
         saved = MembershipApplication.objects.get()
@@ -350,6 +350,196 @@ class TestApplying:
         html = client.post("/join/", application(tier, heard_about=hostile)).content.decode()
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+DECLARATION = (
+    "I want to Gift Aid my membership fee and any donations I make in the future or have made "
+    "in the past 4 years to the Peru Support Group. I am a UK taxpayer and understand that if I "
+    "pay less Income Tax and/or Capital Gains Tax than the amount of Gift Aid claimed on all my "
+    "donations in that tax year it is my responsibility to pay any difference."
+)
+DECLARATION_NOTE = (
+    "Please tell the Peru Support Group if you want to cancel this declaration, change your name "
+    "or home address, or no longer pay sufficient tax on your income and/or capital gains."
+)
+
+
+def gift_aid_application(tier_choice, **overrides):
+    given = {"gift_aid": "on", "address": "12 Acacia Avenue\nLondon", "postcode": "sw1a1aa"}
+    return application(tier_choice, **(given | overrides))
+
+
+def field_error(html, field):
+    found = re.search(rf'<p class="field__error" id="id_{field}_error">(.*?)</p>', html, re.S)
+    return " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split()) if found else None
+
+
+class TestGiftAid:
+    def test_the_form_shows_hmrcs_declaration_with_the_charitys_name(self, client, join_page, tier):
+        html = client.get("/join/").content.decode()
+        assert "<legend>Gift Aid (UK taxpayers only)</legend>" in html
+        # The box is labelled by the declaration itself, and described by HMRC's note.
+        assert f'<label for="id_gift_aid">{DECLARATION}</label>' in html
+        assert f'<p class="field__hint" id="id_gift_aid_helptext">{DECLARATION_NOTE}</p>' in html
+        checkbox = re.search(r'<input[^>]*name="gift_aid"[^>]*>', html).group(0)
+        assert 'aria-describedby="id_gift_aid_helptext"' in checkbox
+        assert "[charity]" not in html and "£___" not in html
+
+    def test_a_declaration_is_stored_with_the_address_postcode_and_its_words(
+        self, apply, join_page, tier, secretary
+    ):
+        response = apply(gift_aid_application(tier))
+        assert response.status_code == 302
+        saved = MembershipApplication.objects.get()
+        assert saved.gift_aid
+        assert saved.address == "12 Acacia Avenue\nLondon"
+        assert saved.postcode == "SW1A 1AA"
+        assert saved.gift_aid_wording == f"{DECLARATION}\n\n{DECLARATION_NOTE}"
+        to_secretary = next(m for m in mail.outbox if m.to == [secretary])
+        assert "Home address: 12 Acacia Avenue\nLondon\nPostcode: SW1A 1AA\n" in to_secretary.body
+        assert "Gift Aid: yes" in to_secretary.body
+
+    @pytest.mark.parametrize(
+        "missing, field, message",
+        [
+            (
+                {"address": ""},
+                "address",
+                "Enter your home address, which HMRC needs for Gift Aid, or untick the Gift Aid "
+                "declaration.",
+            ),
+            (
+                {"postcode": ""},
+                "postcode",
+                "Enter your postcode, which HMRC needs for Gift Aid, or untick the Gift Aid "
+                "declaration.",
+            ),
+            (
+                {"postcode": "12345"},
+                "postcode",
+                "Enter a UK postcode, like SW1A 1AA, or under Country the country you live in if "
+                "it is not the UK.",
+            ),
+        ],
+    )
+    def test_without_a_home_address_and_postcode_it_is_refused_and_nothing_typed_is_lost(
+        self, client, join_page, tier, missing, field, message
+    ):
+        response = client.post("/join/", gift_aid_application(tier, **missing))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert field_error(html, field) == f"Error: {message}"
+        assert f'<li><a href="#id_{field}">{message}</a></li>' in html
+        assert MembershipApplication.objects.count() == 0
+        # Everything typed is still there, the declaration still ticked.
+        assert 'value="José Núñez Quispe"' in html and 'value="jose@example.org"' in html
+        assert re.search(r'<input[^>]*name="gift_aid"[^>]*checked', html)
+        assert re.search(rf'<input[^>]*value="{tier.pk}"[^>]*checked', html)
+        if field != "address":
+            assert "12 Acacia Avenue\nLondon</textarea>" in html
+        if missing.get("postcode"):
+            assert f'value="{missing["postcode"]}"' in html
+
+    def test_without_gift_aid_address_and_postcode_stay_optional(self, client, join_page, tier):
+        # The positive control: the same posts without the declaration are accepted.
+        for n, missing in enumerate([{"address": ""}, {"postcode": ""}]):
+            data = gift_aid_application(tier, email=f"p{n}@example.org", gift_aid=None, **missing)
+            assert client.post("/join/", data).status_code == 302
+        assert not MembershipApplication.objects.filter(gift_aid=True).exists()
+
+    @pytest.mark.parametrize(
+        "typed, stored",
+        [("sw1a1aa", "SW1A 1AA"), ("  ec1a   1bb ", "EC1A 1BB"), ("m11ae", "M1 1AE")],
+    )
+    def test_a_uk_postcode_is_written_as_royal_mail_writes_it(
+        self, client, join_page, tier, typed, stored
+    ):
+        assert client.post("/join/", gift_aid_application(tier, postcode=typed)).status_code == 302
+        assert MembershipApplication.objects.get().postcode == stored
+
+    def test_a_uk_postcode_is_checked_even_without_gift_aid(self, client, join_page, tier):
+        data = application(tier, postcode="LIMA 1")
+        html = client.post("/join/", data).content.decode()
+        assert field_error(html, "postcode").startswith("Error: Enter a UK postcode")
+
+    @pytest.mark.parametrize("country", ["Perú", "Spain"])
+    def test_a_home_abroad_needs_no_uk_postcode(self, client, join_page, tier, country):
+        # HMRC claims for a home abroad with the postcode "X" (the register's schedule).
+        data = gift_aid_application(tier, country=country, postcode="")
+        assert client.post("/join/", data).status_code == 302
+        data = gift_aid_application(tier, email="b@example.org", country=country, postcode="15074")
+        assert client.post("/join/", data).status_code == 302
+        assert sorted(MembershipApplication.objects.values_list("postcode", flat=True)) == [
+            "",
+            "15074",
+        ]
+
+    @pytest.mark.parametrize(
+        "country", ["United Kingdom", "UK", "u.k.", "the United Kingdom", "Scotland", "Reino Unido"]
+    )
+    def test_the_uk_by_any_usual_name_needs_the_postcode(self, client, join_page, tier, country):
+        data = gift_aid_application(tier, country=country, postcode="")
+        html = client.post("/join/", data).content.decode()
+        assert field_error(html, "postcode").startswith("Error: Enter your postcode")
+
+    def test_refused_by_the_throttle_the_gift_aid_details_are_kept(
+        self, client, join_page, tier, settings
+    ):
+        settings.MEMBERSHIP_JOIN_POSTS_PER_HOUR = 1
+        client.post("/join/", application(tier, email="first@example.org"))
+        response = client.post("/join/", gift_aid_application(tier, postcode="ec1a 1bb"))
+        assert response.status_code == 429
+        html = response.content.decode()
+        assert "12 Acacia Avenue\nLondon</textarea>" in html
+        assert re.search(r'<input[^>]*name="postcode"[^>]*value="ec1a 1bb"', html)
+        assert re.search(r'<input[^>]*name="gift_aid"[^>]*checked', html)
+        assert MembershipApplication.objects.count() == 1
+
+
+class TestHowToPay:
+    GENERIC = (
+        "You pay nothing now. Once the membership secretary has processed your application, we "
+        "will email you to tell you how to pay your membership fee."
+    )
+
+    def test_until_the_charity_says_how_the_page_and_email_say_only_what_is_true(
+        self, client, apply, join_page, tier
+    ):
+        assert self.GENERIC in " ".join(client.get("/join/").content.decode().split())
+        apply(application(tier))
+        [confirmation] = mail.outbox
+        assert " ".join(self.GENERIC.split()) in " ".join(confirmation.body.split())
+        assert "How to pay" not in client.get("/join/thanks/").content.decode()
+
+    def test_the_editors_instructions_are_shown_and_emailed_instead(
+        self, client, apply, join_page, tier
+    ):
+        join_page.payment_instructions = "Pay by standing order.\nReference: <your name>"
+        join_page.save_revision().publish()
+        for url in ("/join/", "/join/thanks/"):
+            html = client.get(url).content.decode()
+            assert "How to pay</h" in html
+            assert "<p>Pay by standing order.<br>Reference: &lt;your name&gt;</p>" in html
+            assert "You pay nothing now" not in html
+        apply(application(tier))
+        [confirmation] = mail.outbox
+        assert (
+            "How to pay your membership fee:\n\nPay by standing order.\nReference: <your name>"
+            in confirmation.body
+        )
+        assert "You pay nothing now" not in confirmation.body
+
+    def test_the_confirmation_repeats_a_gift_aid_declaration(self, apply, join_page, tier):
+        apply(gift_aid_application(tier))
+        apply(application(tier, email="ann@example.org"))
+        declared, undeclared = (
+            next(m for m in mail.outbox if m.to == [email])
+            for email in ("jose@example.org", "ann@example.org")
+        )
+        assert f"You made this Gift Aid declaration:\n\n{DECLARATION}\n\n{DECLARATION_NOTE}" in (
+            declared.body
+        )
+        assert "Gift Aid" not in undeclared.body
 
 
 def forged_token():
@@ -680,6 +870,13 @@ class TestDemoMembership:
     def test_the_join_form_links_the_demo_privacy_notice(self, demo, client, home_page):
         html = client.get("/join/").content.decode()
         assert 'as described in its <a href="/privacy/">privacy notice</a>.' in html
+
+    def test_the_demo_invents_no_payment_details(self, demo, client, home_page):
+        from members.models import JoinPage
+
+        assert set(JoinPage.objects.values_list("payment_instructions", flat=True)) == {""}
+        html = " ".join(client.get("/join/").content.decode().split())
+        assert TestHowToPay.GENERIC in html
 
     def test_the_thank_you_text_claims_nothing_not_yet_done(self):
         assert "We are sending a confirmation" in demo_content.JOIN_THANKS

@@ -113,6 +113,7 @@ def jose(individual):
         tier=individual,
         heard_about="A friend",
         gift_aid=True,
+        gift_aid_wording="I want to Gift Aid my fee.",
         status=MembershipApplication.Status.DECLINED,
     )
     return received(application, datetime.datetime(2025, 3, 4, 10, 0, tzinfo=datetime.UTC))
@@ -255,11 +256,13 @@ class TestInspect:
         }
         assert fields["full name"] == "José Núñez Quispe"
         assert fields["email"] == "jose@quispe.example"
-        assert fields["postal address"] == "1 Calle Lima London"
+        assert fields["home address"] == "1 Calle Lima London"
+        assert fields["postcode"] == "-"  # Wagtail's sign for an empty field
         assert fields["country"] == "Perú"
         assert fields["tier"] == "Individual (£25 a year)"
         assert fields["how they heard of us"] == "A friend"
         assert fields["Gift Aid declaration"] == "True"
+        assert fields["Gift Aid declaration as made"] == "I want to Gift Aid my fee."
         assert fields["consented to data being held"] == "True"
         assert fields["status"] == "Declined"
         assert fields["received"].startswith("4 Mar 2025")
@@ -294,7 +297,8 @@ class TestExports:
         assert list(newest) == [
             "Full Name",
             "Email",
-            "Postal Address",
+            "Home Address",
+            "Postcode",
             "Country",
             "Tier",
             "How They Heard Of Us",
@@ -307,7 +311,7 @@ class TestExports:
         assert newest["Full Name"] == "Ann Smith"
         assert newest["Tier"] == "Unwaged (£12.50 a year)"
         assert oldest["Email"] == "jose@quispe.example"
-        assert oldest["Postal Address"] == "1 Calle Lima\nLondon"
+        assert oldest["Home Address"] == "1 Calle Lima\nLondon"
         assert oldest["How They Heard Of Us"] == "A friend"
         assert oldest["Status"] == "declined"
         assert oldest["Language"] == "en-gb"
@@ -336,7 +340,8 @@ class TestExports:
             ("full_name", "Full Name", "-1+1"),
             ("full_name", "Full Name", "@SUM(A1)"),
             ("country", "Country", "\t=1+2"),
-            ("address", "Postal Address", "=cmd|' /C calc'!A0"),
+            ("address", "Home Address", "=cmd|' /C calc'!A0"),
+            ("postcode", "Postcode", "=1+1"),
         ],
     )
     def test_cells_a_spreadsheet_would_run_are_escaped(
@@ -388,7 +393,8 @@ def test_no_gift_aid_and_blank_cells_are_exported_plainly(admin_client, individu
     [row] = export(admin_client, export_format)
     assert row["Gift Aid Declaration"] == "No"
     assert row["Consented To Data Being Held"] == "Yes"
-    assert row["Postal Address"] in {None, ""}
+    assert row["Home Address"] in {None, ""}
+    assert row["Postcode"] in {None, ""}
     assert row["How They Heard Of Us"] in {None, ""}
 
 
@@ -400,6 +406,116 @@ def test_a_control_character_in_an_address_does_not_break_the_xlsx_export(
     )
     exported = export(admin_client, "xlsx")
     assert [row["Full Name"] for row in exported] == ["Escape Artist", "José Núñez Quispe"]
+
+
+SCHEDULE = f"{URL}gift-aid-schedule/"
+HMRC_COLUMNS = [
+    "Title",
+    "First name",
+    "Last name",
+    "House name or number",
+    "Postcode",
+    "Aggregated donations",
+    "Sponsored event",
+    "Donation date",
+    "Amount",
+]
+
+
+def schedule(client, export_format="csv"):
+    response = client.get(SCHEDULE, {"export": export_format})
+    assert response.status_code == 200
+    return csv_rows(response) if export_format == "csv" else xlsx_rows(response)
+
+
+class TestGiftAidSchedule:
+    """HMRC's Charities Online schedule of the approved members who declared Gift Aid."""
+
+    @pytest.fixture
+    def members(self, individual, unwaged):
+        def member(full_name, status="approved", **fields):
+            fields.setdefault("tier", individual)
+            made = MembershipApplicationFactory(full_name=full_name, status=status, **fields)
+            moment = datetime.datetime(2025, 3, 4, 10, 0, tzinfo=datetime.UTC)
+            return received(made, moment - datetime.timedelta(days=made.pk))
+
+        member(
+            "Ann Smith",
+            gift_aid=True,
+            address="12A High Street\nLondon",
+            postcode="SW1A 1AA",
+            tier=unwaged,
+        )
+        member("Dr Mary Ann Jones", gift_aid=True, address="Rose Cottage, Main Street\nYork")
+        member("José Núñez Quispe", gift_aid=True, address="Av. Larco 123\nLima", country="Perú")
+        # Not claimed for: no declaration, or not (or not yet) a member.
+        member("No Declaration", gift_aid=False, address="1 Way", postcode="EC1A 1BB")
+        member("Still New", status="new", gift_aid=True, address="2 Way", postcode="EC1A 1BB")
+        member("Declined", status="declined", gift_aid=True, address="3 Way", postcode="M1 1AE")
+
+    @pytest.mark.parametrize("export_format", FORMATS)
+    def test_has_hmrcs_columns_for_approved_members_who_declared(
+        self, admin_client, members, export_format
+    ):
+        rows_ = schedule(admin_client, export_format)
+        assert list(rows_[0])[:9] == HMRC_COLUMNS
+        assert list(rows_[0])[9:] == ["Full name as given", "Declaration date"]
+        blank = {None, ""}
+        ann, mary, jose = sorted(rows_, key=lambda row: row["Full name as given"])
+        assert (ann["First name"], ann["Last name"], ann["Title"] or "") == ("Ann", "Smith", "")
+        assert (ann["House name or number"], ann["Postcode"]) == ("12A", "SW1A 1AA")
+        assert ann["Amount"] == "12.50"
+        assert (mary["Title"], mary["First name"], mary["Last name"]) == ("Dr", "Mary Ann", "Jones")
+        assert mary["House name or number"] == "Rose Cottage"
+        assert mary["Amount"] == "25.00"
+        # A home abroad is claimed for with the postcode "X".
+        assert (jose["House name or number"], jose["Postcode"]) == ("Av. Larco 123", "X")
+        assert (jose["First name"], jose["Last name"]) == ("José Núñez", "Quispe")
+        for row in rows_:
+            # The site records no payments: the membership secretary fills the date in.
+            assert row["Donation date"] in blank
+            assert row["Aggregated donations"] in blank and row["Sponsored event"] in blank
+            assert re.fullmatch(r"\d\d/\d\d/25", row["Declaration date"])
+
+    def test_downloads_as_named_attachments(self, admin_client, members):
+        response = admin_client.get(SCHEDULE)
+        assert response["Content-Disposition"] == 'attachment; filename="gift-aid-schedule.csv"'
+        response = admin_client.get(SCHEDULE, {"export": "xlsx"})
+        assert response["Content-Disposition"].endswith('filename="gift-aid-schedule.xlsx"')
+
+    @pytest.mark.parametrize("export_format", FORMATS)
+    def test_cells_a_spreadsheet_would_run_are_escaped(
+        self, admin_client, individual, export_format
+    ):
+        MembershipApplicationFactory(
+            full_name="=HYPERLINK(x) -1+1",
+            address="@SUM(A1)",
+            postcode="SW1A 1AA",
+            gift_aid=True,
+            status="approved",
+            tier=individual,
+        )
+        [row] = schedule(admin_client, export_format)
+        assert row["First name"] == "'=HYPERLINK(x)"
+        assert row["Last name"] == "'-1+1"
+        assert row["House name or number"] == "'@SUM(A1)"
+
+    def test_the_register_offers_it(self, admin_client, members):
+        page = admin_client.get(URL).content.decode()
+        assert f'href="{SCHEDULE}?export=xlsx"' in page
+        assert f'href="{SCHEDULE}?export=csv"' in page
+
+    def test_for_those_who_may_read_the_register_only(
+        self, client, staff_client, members, django_user_model
+    ):
+        response = staff_client.get(SCHEDULE)
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert "Content-Disposition" not in response
+        staff_client.logout()
+        assert client.get(SCHEDULE)["Location"].startswith("/admin/login/")
+        # The positive control: the membership secretary's view permission opens it.
+        client.force_login(make_user("secretary", "view_membershipapplication", via_group=True))
+        assert len(schedule(client)) == 3
 
 
 @pytest.fixture

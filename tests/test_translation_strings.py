@@ -263,7 +263,13 @@ class TestTheJoinFormInSpanish:
             "Nombre completo",
             "Correo electrónico",
             "Le enviaremos una confirmación a esta dirección.",
-            "Dirección postal (opcional)",
+            "Dirección de su domicilio",
+            "Código postal",
+            "Gift Aid (solo para contribuyentes del Reino Unido)",
+            "Deseo acogerme a Gift Aid por mi cuota de membresía y por cualquier donación que "
+            "haga en el futuro o que haya hecho en los últimos 4 años al Peru Support Group.",
+            "Por favor, avise al Peru Support Group si desea cancelar esta declaración",
+            "Por ahora no tiene que pagar nada.",
             'value="Reino Unido"',
             "Individual (£25 al año)",
             "Acepto que el Peru Support Group conserve mis datos",
@@ -308,6 +314,33 @@ class TestTheJoinFormInSpanish:
             html = serve(join_page, empty).content.decode()
         assert "Please correct the 4 problems below" in html
         assert "Enter your full name." in html
+
+    def test_gift_aid_needs_the_home_address_and_postcode_in_spanish_too(
+        self, join_page, tier, django_capture_on_commit_callbacks
+    ):
+        data = an_application(tier, gift_aid="on", country="Reino Unido")
+        with translation.override("es"):
+            html = serve(join_page, data).content.decode()
+        for spanish in [
+            "Ingrese la dirección de su domicilio, que HMRC (la autoridad tributaria del Reino "
+            "Unido) necesita para Gift Aid, o desmarque la declaración de Gift Aid.",
+            "Ingrese su código postal, que HMRC (la autoridad tributaria del Reino Unido) necesita "
+            "para Gift Aid, o desmarque la declaración de Gift Aid.",
+        ]:
+            assert spanish in html
+        assert not MembershipApplication.objects.exists()
+
+        # The positive control: with them, the declaration is kept in the words it was made in.
+        data |= {"address": "12 Acacia Avenue\nLondres", "postcode": "sw1a 1aa"}
+        with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
+            assert serve(join_page, data).status_code == 302
+        saved = MembershipApplication.objects.get()
+        assert saved.postcode == "SW1A 1AA"
+        assert saved.gift_aid_wording.startswith("Deseo acogerme a Gift Aid por mi cuota")
+        assert saved.gift_aid_wording.endswith("sobre sus ingresos y/o sus ganancias de capital.")
+        body = sent_to("rosa@example.org").body
+        assert f"Usted hizo esta declaración de Gift Aid:\n\n{saved.gift_aid_wording}" in body
+        assert "Por ahora no tiene que pagar nada." in body
 
     def test_a_form_error_in_spanish_and_in_english(self, tier):
         data = an_application(tier, full_name="Rosa\x07")

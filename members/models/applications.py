@@ -83,11 +83,18 @@ class MembershipApplication(models.Model):
 
     full_name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254)
-    address = models.TextField("postal address", max_length=500, blank=True)
+    address = models.TextField("home address", max_length=500, blank=True)
+    postcode = models.CharField(max_length=16, blank=True)
     country = models.CharField(max_length=100)
     tier = models.ForeignKey(MembershipTier, on_delete=models.PROTECT, related_name="applications")
     heard_about = models.CharField("how they heard of us", max_length=300, blank=True)
     gift_aid = models.BooleanField("Gift Aid declaration", default=False)
+    gift_aid_wording = models.TextField(
+        "Gift Aid declaration as made",
+        blank=True,
+        help_text="The words the applicant agreed to, as the join form showed them (in their "
+        "language): HMRC asks charities to keep a record of each declaration.",
+    )
     consent = models.BooleanField("consented to data being held", default=False)
     status = models.CharField(
         max_length=10,
@@ -119,6 +126,7 @@ class MembershipApplication(models.Model):
         "full_name",
         "email",
         "address",
+        "postcode",
         "country",
         "tier",
         "heard_about",

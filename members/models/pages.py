@@ -4,7 +4,7 @@
 import math
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
@@ -40,15 +40,27 @@ class JoinPage(RoutablePageMixin, BasePage):
         blank=True,
         help_text="Shown above the membership tiers and the form.",
     )
+    payment_instructions = models.TextField(
+        "how to pay",
+        blank=True,
+        help_text="How members pay their fee, e.g. the bank details for a transfer or a "
+        "standing order. Shown on the join page, after someone applies and in the confirmation "
+        "email. Leave it empty to say only that we will email them how to pay once their "
+        "application has been processed.",
+    )
     thank_you_text = RichTextField(
         features=RICH_TEXT_FEATURES,
         blank=True,
-        help_text="Shown after someone applies, e.g. what happens next and how to pay. The "
-        "confirmation email is sent just after this is shown, so say that it is on its way "
-        "rather than that it has been sent.",
+        help_text="Shown after someone applies, e.g. what happens next ('How to pay' follows "
+        "it). The confirmation email is sent just after this is shown, so say that it is on its "
+        "way rather than that it has been sent.",
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("thank_you_text")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("payment_instructions"),
+        FieldPanel("thank_you_text"),
+    ]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []
@@ -94,6 +106,8 @@ class JoinPage(RoutablePageMixin, BasePage):
             application = form.save(commit=False)
             # The emails to the applicant are written in it (members/notifications.py).
             application.language = language_code()
+            # The declaration's words as the form showed them: HMRC asks for a record.
+            application.gift_aid_wording = form.declaration_made()
             if reason:
                 # Kept for a person to judge, and never emailed on.
                 application.status = MembershipApplication.Status.SUSPECTED

@@ -34,18 +34,29 @@ def test_reader_joins_from_the_home_page(page, demo):
 
     page.get_by_label("Full name").fill("José Núñez Quispe")
     page.get_by_label("Email address").fill("jose@example.org")
-    page.get_by_label("Postal address (optional)").fill("1 Calle Lima\nLondon")
+    page.get_by_label("Home address").fill("1 Calle Lima\nLondon")
     expect(page.get_by_label("Country")).to_have_value("United Kingdom")
     page.get_by_label(re.compile(r"^Unwaged or student")).check()
+    # How the fee is paid, before anyone applies.
+    expect(page.get_by_role("main")).to_contain_text("You pay nothing now.")
     page.get_by_label("How did you hear about us? (optional)").fill("A friend")
+    page.get_by_role("group", name="Gift Aid (UK taxpayers only)").get_by_label(
+        re.compile(r"^I want to Gift Aid my membership fee")
+    ).check()
     # A person takes longer than the form's 3-second minimum; a form sent faster is kept
     # aside as suspected spam.
     page.wait_for_timeout(3000)
 
-    # Forgetting consent keeps what was typed and says what is wrong.
+    # Forgetting consent and the postcode Gift Aid needs keeps what was typed and says what is
+    # wrong, each message leading to its field.
     page.get_by_role("button", name="Send my application").click()
-    expect(page.get_by_role("alert")).to_contain_text("Please agree to us holding your details")
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Please agree to us holding your details")
+    summary.get_by_role("link", name=re.compile(r"^Enter your postcode, which HMRC needs")).click()
+    expect(page.get_by_label("Postcode")).to_be_focused()
     expect(page.get_by_label("Full name")).to_have_value("José Núñez Quispe")
+    expect(page.get_by_label("Home address")).to_have_value("1 Calle Lima\nLondon")
+    page.get_by_label("Postcode").fill("sw1a1aa")
 
     consent = page.get_by_label(
         re.compile(r"^I agree to the Peru Support Group holding my details")
@@ -63,6 +74,7 @@ def test_reader_joins_from_the_home_page(page, demo):
     assert saved.status == MembershipApplication.Status.NEW
     assert saved.tier.name == "Unwaged or student"
     assert saved.address == "1 Calle Lima\nLondon"
+    assert saved.gift_aid and saved.postcode == "SW1A 1AA"
     assert [m.to for m in mail.outbox] == [["jose@example.org"]]
 
 
@@ -85,6 +97,8 @@ def fill_everything_visible(page):
             control.check()
         elif kind == "email":
             control.fill("jose@example.org")
+        elif control.get_attribute("autocomplete") == "postal-code":
+            control.fill("SW1A 1AA")
         elif kind == "select":
             control.select_option(index=0)
         else:
