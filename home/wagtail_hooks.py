@@ -1,4 +1,4 @@
-"""Editor guard rails, dashboard panels and reports that apply to every page type."""
+"""Editor guard rails, dashboard panels, reports and menus that apply to every page type."""
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
