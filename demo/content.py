@@ -4,14 +4,23 @@ Only the facts and words of that page: no invented news. Themes are an editorial
 """
 
 import datetime
+import re
 import uuid
+from html import unescape
 
 
 def body_paragraphs(html_paragraphs):
-    """Paragraphs of HTML as the body blocks of a page (English or Spanish alike)."""
-    return [
-        {"type": "paragraph", "value": html, "id": str(uuid.uuid4())} for html in html_paragraphs
-    ]
+    """Paragraphs of HTML as the body blocks of a page (English or Spanish alike); an `<h2>`
+    becomes a heading block, styled as the site's other headings."""
+    blocks = []
+    for html in html_paragraphs:
+        heading = re.fullmatch(r"<h2>(.*)</h2>", html)
+        if heading:
+            value = {"text": unescape(heading[1]), "level": "h2"}
+            blocks.append({"type": "heading", "value": value, "id": str(uuid.uuid4())})
+        else:
+            blocks.append({"type": "paragraph", "value": html, "id": str(uuid.uuid4())})
+    return blocks
 
 
 THEMES = [
@@ -201,9 +210,8 @@ STANDARD_PAGES = [
         "development and the observance of human rights in Peru.",
         [
             f"<p>{AIMS}</p>",
-            "<p>Why join the PSG?</p><ul>"
-            + "".join(f"<li>{reason}</li>" for reason in WHY_JOIN)
-            + "</ul>",
+            f"<h2>{WHY_JOIN_HEADING}</h2>",
+            "<ul>" + "".join(f"<li>{reason}</li>" for reason in WHY_JOIN) + "</ul>",
             "<p>This site publishes the group's news summaries and its briefings on Peru. "
             "News items summarise developments in Peru, often reported first by other outlets, "
             "which we credit. Briefings give the background to the issues we follow and are "

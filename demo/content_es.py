@@ -202,9 +202,8 @@ STANDARD_PAGES = {
         "el Perú.",
         [
             f"<p>{AIMS}</p>",
-            f"<p>{WHY_JOIN_HEADING}</p><ul>"
-            + "".join(f"<li>{reason}</li>" for reason in WHY_JOIN)
-            + "</ul>",
+            f"<h2>{WHY_JOIN_HEADING}</h2>",
+            "<ul>" + "".join(f"<li>{reason}</li>" for reason in WHY_JOIN) + "</ul>",
             "<p>Este sitio publica los resúmenes de noticias del grupo y sus informes sobre el "
             "Perú. Las noticias resumen los acontecimientos en el Perú, de los que a menudo "
             "informan primero otros medios, a los que citamos como fuente. Los informes ofrecen el "

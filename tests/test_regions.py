@@ -315,8 +315,16 @@ class TestMap:
         response = client.get("/news/regions/cusco/")
         current = [href for href, (_, _, is_current) in tiles(response).items() if is_current]
         assert current == ["/news/regions/cusco/"]
-        listed = [href for href, _, _, is_current in region_list(response) if is_current]
-        assert listed == ["/news/regions/cusco/"]
+        # Under "News from other regions", the list leaves it out; the map stays whole.
+        listed = [href for href, _, _, _ in region_list(response)]
+        assert len(listed) == 25 and "/news/regions/cusco/" not in listed
+        assert len(tiles(response)) == 26
+        # The news list for the region lists every region, marking it.
+        filtered = region_list(client.get("/news/?region=cusco"))
+        assert len(filtered) == 26
+        assert [href for href, _, _, is_current in filtered if is_current] == [
+            "/news/regions/cusco/"
+        ]
         # Positive control: nothing is current on the page of all regions.
         assert not any(
             is_current for _, _, is_current in tiles(client.get("/news/regions/")).values()

@@ -29,10 +29,12 @@ def count_text(count):
 
 
 @register.inclusion_tag("regions/map.html", takes_context=True)
-def region_map(context, index, current=None):
+def region_map(context, index, current=None, others=False):
     """Peru's regions as a tile map and as a plain list, each linking to the region's page on
     `index` (a page with `region_counts()` and `region_url(region, request)`), with how many
-    items it has; `current`, the region whose page this is, is marked."""
+    items it has; `current`, the region whose page this is, is marked. With `others`, the list
+    leaves `current` out (its page lists its news already); the map keeps its tile, marked,
+    so that the map stays whole."""
     request = context.get("request")
     counts = index.region_counts()
     links = []
@@ -60,6 +62,8 @@ def region_map(context, index, current=None):
     # The tiles in reading order, north to south and west to east, for the Tab key.
     tiles = sorted((link for link in links if "x" in link), key=lambda link: (link["y"], link["x"]))
     width, height = COLUMNS * (TILE + GAP) - GAP, ROWS * (TILE + GAP) - GAP
+    if others and current is not None:
+        links = [link for link in links if not link["current"]]
     return {
         "links": links,
         "tiles": tiles,
