@@ -1,7 +1,7 @@
 """The stories shown at the foot of a news item or briefing."""
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Exists, Q
 
 from wagtail.admin.panels import InlinePanel
 from wagtail.models import Page
@@ -14,7 +14,8 @@ RELATED_COUNT = 3
 class RelatedStoriesMixin:
     """`related_stories()`: the stories the editor chose for this page, in the reader's
     language where translated; or else the newest live, public `related_candidates` in this
-    page's language sharing a region or theme with it. Never the page itself, a draft or a
+    page's language sharing a region or theme with it; or, if none shares any, the newest of
+    them, so that a reader always has somewhere to go on. Never the page itself, a draft or a
     private page. Each page type declares `related_candidates` ('app.Model', dated, lazily, so
     that one app need not import another) and a `related_pages` inline of home.models.RelatedPage.
     """
@@ -52,13 +53,16 @@ class RelatedStoriesMixin:
         ).values("pk")
         # The same language's tree: the home page these pages hang from.
         home_path = self.path[: Page.steplen * 2]
-        candidates = (
+        others = (
             model.objects.live()
             .public()
-            .filter(pk__in=sharing, locale_id=self.locale_id, path__startswith=home_path)
+            .filter(locale_id=self.locale_id, path__startswith=home_path)
             .exclude(translation_key=self.translation_key)
-            .defer_streamfields()
         )
+        # One query either way: the stories sharing something, or all if none does.
+        candidates = others.filter(
+            Q(pk__in=sharing) | ~Exists(others.filter(pk__in=sharing))
+        ).defer_streamfields()
         return list(with_listing_images(candidates.order_by("-date", "-pk"))[:RELATED_COUNT])
 
     def _chosen_stories(self):

@@ -1,5 +1,6 @@
 """Related stories at the foot of news items and briefings: the editor's choice if any, else
-the newest items sharing a region or theme; never drafts, private pages or the page itself."""
+the newest items sharing a region or theme, else the newest items; never drafts, private pages
+or the page itself."""
 
 import datetime
 import re
@@ -100,11 +101,41 @@ def test_the_editors_choice_comes_first_and_alone(client, news_index, briefing_i
     assert related(client, story) == ["Chosen item", "Chosen briefing"]
 
 
-def test_nothing_shared_no_section(client, news_index):
+def test_nothing_shared_the_newest_other_stories(client, news_index, loreto, mining):
+    """No dead end: a story sharing nothing shows the newest others, never itself or a draft."""
+    story = tag(NewsItemPageFactory(parent=news_index, title="Story", date=day(0)), themes=[mining])
+    for n in range(1, 5):
+        tag(
+            NewsItemPageFactory(parent=news_index, title=f"Other {n}", date=day(n)),
+            regions=[loreto],
+        )
+    NewsItemPageFactory(parent=news_index, title="Draft", date=day(0), live=False)
+    assert related(client, story) == ["Other 1", "Other 2", "Other 3"]
+    # Positive control: once one story shares its theme, it alone is shown.
+    tag(NewsItemPageFactory(parent=news_index, title="Old mining", date=day(40)), themes=[mining])
+    assert related(client, story) == ["Old mining"]
+
+
+def test_nothing_shared_in_spanish_the_newest_spanish_stories(
+    client, news_index, spanish, spanish_home
+):
+    story = NewsItemPageFactory(parent=news_index, title="Story", date=day(5))
+    NewsItemPageFactory(parent=news_index, title="Newest English", date=day(0))
+    older = NewsItemPageFactory(parent=news_index, title="Older", date=day(9))
+    translate(news_index, spanish, title="Noticias", slug="noticias")
+    story_es = translate(story, spanish, title="Nota", slug="nota")
+    translate(older, spanish, title="Nota anterior", slug="nota-anterior")
+    assert related(client, story_es) == ["Nota anterior"]
+    assert related(client, story) == ["Newest English", "Older"]
+
+
+def test_a_site_of_one_story_has_no_section(client, news_index):
     story = NewsItemPageFactory(parent=news_index, title="Story")
-    NewsItemPageFactory(parent=news_index, title="Other")
     html = client.get(story.url).content.decode()
     assert "Related stories" not in html
+    # Positive control: a second story gives it one.
+    NewsItemPageFactory(parent=news_index, title="Other")
+    assert related(client, story) == ["Other"]
 
 
 def test_briefings_show_news_sharing_their_themes(client, news_index, briefing_index, mining):
