@@ -1,12 +1,15 @@
 """Production settings are safe by default; error pages help readers and need no database."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.test import RequestFactory
+from django.utils import translation
 from django.views.defaults import server_error
 
 import pytest
@@ -85,6 +88,30 @@ def test_404_uses_the_site_layout(client, home_page):
     assert '<h1 class="page-title">Page not found</h1>' in html
     assert 'class="skip-link"' in html and 'aria-label="Main"' in html
     assert 'href="/"' in html
+
+
+@pytest.mark.parametrize(
+    ("address", "heading"),
+    [("/no-such-page/", "Page not found"), ("/es/no-existe/", "Página no encontrada")],
+)
+def test_404_head_has_no_canonical_and_no_empty_sharing_tags(
+    client, spanish_home, address, heading
+):
+    """The page at no address names no canonical address and shares nothing (an empty
+    canonical link or og:url is an HTML error, and a page to index or share it is not)."""
+    # The Spanish page leaves Spanish active in this thread; the override puts it back.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = client.get(address).content.decode()
+        home = client.get(address.removesuffix("no-such-page/").removesuffix("no-existe/"))
+    head = html[: html.index("</head>")]
+    assert f'<h1 class="page-title">{heading}</h1>' in html
+    assert 'rel="canonical"' not in head
+    assert not re.findall(r'<meta (?:property|name)="(?:og|twitter):', head)
+    assert 'content=""' not in head and 'href=""' not in head
+    # Positive control: the home page in the same language has them, filled in.
+    home_head = home.content.decode().split("</head>")[0]
+    assert re.search(r'<link rel="canonical" href="http://testserver/(es/)?">', home_head)
+    assert re.search(r'<meta property="og:url" content="http://testserver/', home_head)
 
 
 def test_500_page_needs_no_database(db, django_assert_num_queries):
