@@ -1,4 +1,5 @@
 import json
+from urllib.parse import quote
 
 from django import template
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from wagtail.models import Page, Site
 
@@ -146,6 +147,60 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 # Open Graph names a language with its territory; Latin American Spanish is es_LA.
 OG_LOCALES = {"en-gb": "en_GB", "es": "es_LA"}
+
+
+@register.inclusion_tag("includes/share_links.html", takes_context=True)
+def share_links(context):
+    """Links that share the page by email and on WhatsApp and the common networks: plain
+    addresses of their share pages, with the page's title and address; nothing of theirs is
+    loaded until the reader follows one."""
+    request, page = context.get("request"), context.get("page")
+    if request is None or not isinstance(page, Page):
+        return {}
+    address = request.build_absolute_uri(page.get_url(request) or request.path)
+    title = page.seo_title or page.title
+    title_q, address_q = quote(title, safe=""), quote(address, safe="")
+    both = quote(f"{title} {address}", safe="")
+    links = [
+        (
+            "email",
+            gettext("Email"),
+            gettext("Share by email"),
+            f"mailto:?subject={title_q}&body={address_q}",
+        ),
+        ("whatsapp", "WhatsApp", gettext("Share on WhatsApp"), f"https://wa.me/?text={both}"),
+        (
+            "x",
+            "X",
+            gettext("Share on X (Twitter)"),
+            f"https://x.com/intent/tweet?text={title_q}&url={address_q}",
+        ),
+        (
+            "facebook",
+            "Facebook",
+            gettext("Share on Facebook"),
+            f"https://www.facebook.com/sharer/sharer.php?u={address_q}",
+        ),
+        (
+            "linkedin",
+            "LinkedIn",
+            gettext("Share on LinkedIn"),
+            f"https://www.linkedin.com/sharing/share-offsite/?url={address_q}",
+        ),
+        (
+            "bluesky",
+            "Bluesky",
+            gettext("Share on Bluesky"),
+            f"https://bsky.app/intent/compose?text={both}",
+        ),
+    ]
+    return {
+        "address": address,
+        "links": [
+            {"network": network, "label": label, "name": name, "url": url}
+            for network, label, name, url in links
+        ],
+    }
 
 
 @register.simple_tag(takes_context=True)
