@@ -29,7 +29,8 @@ class RelatedStoriesMixin:
             label="Related story",
             heading="Related stories",
             help_text="Optional: up to three stories to show under this one, in this order. "
-            "Without them, readers see the newest news items sharing a region or theme.",
+            "Without them, readers see the newest news items sharing a region or theme "
+            "(or the newest news items, if none does).",
             max_num=RELATED_COUNT,
         )
     ]

@@ -18,7 +18,15 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 COPIED = shutil.ignore_patterns(
-    ".git", ".venv*", "media", "staticfiles", "backups", "*.sqlite3*", "__pycache__", "bench"
+    ".git",
+    ".venv*",
+    "media",
+    "staticfiles",
+    "backups",
+    "*.sqlite3*",
+    "__pycache__",
+    "bench",
+    "test-artifacts",
 )
 
 
