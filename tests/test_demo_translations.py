@@ -51,7 +51,7 @@ def translation(page, locale):
 
 
 def body_html(page):
-    return "".join(str(block.value) for block in page.body)
+    return "".join(str(block.value) for block in page.body if block.block_type == "paragraph")
 
 
 def test_every_english_demo_page_has_its_spanish_translation(english, spanish):
@@ -97,6 +97,9 @@ def test_every_english_demo_page_has_its_spanish_translation(english, spanish):
         page_es = translation(StandardPage.objects.get(locale=english.locale, slug=slug), spanish)
         assert (page_es.title, page_es.slug, page_es.summary) == (title_es, slug_es, summary_es)
         assert body_html(page_es) == "".join(paragraphs_es)
+        # The privacy notice's legal details follow the privacy page's words, in Spanish too.
+        others = [block.block_type for block in page_es.body if block.block_type != "paragraph"]
+        assert others == (["privacy_notice"] if slug == "privacy" else [])
         assert page_es.get_parent().specific == home
 
     join_model = apps.get_model("members", "JoinPage")
