@@ -53,8 +53,9 @@ $(CATALOGUES): %.mo: %.po | $(VENV)/.installed
 catalogues: $(CATALOGUES)
 
 # Beside the server, the scheduled jobs run as cron runs them in production (docs/deploy.md):
-# publish_scheduled and send_membership_emails every minute, so scheduled pages go live and
-# expire on time and applicants get their emails; the daily ones once an hour. They stop with
+# publish_scheduled, send_membership_emails and send_contact_emails every minute, so scheduled
+# pages go live and expire on time and applicants and the charity get their emails; the daily
+# ones (the search log, retention, throttle counts) once an hour. They stop with
 # the server.
 run: install catalogues
 	@echo "Serving with $$($(BIN)/python --version) from $(VENV)"
@@ -66,9 +67,11 @@ run: install catalogues
 	     $(BIN)/python manage.py purge_frontend_cache; \
 	     $(BIN)/python manage.py publish_scheduled; \
 	     $(BIN)/python manage.py send_membership_emails; \
+	     $(BIN)/python manage.py send_contact_emails; \
 	     if [ $$((minutes % 60)) -eq 0 ]; then \
 	       $(BIN)/python manage.py searchpromotions_garbage_collect; \
 	       $(BIN)/python manage.py purge_applications; \
+	       $(BIN)/python manage.py purge_contact_messages; \
 	       $(BIN)/python manage.py purge_throttle_events; \
 	     fi; \
 	     minutes=$$((minutes + 1)); \

@@ -173,6 +173,9 @@ def _purge_after_commit(**kwargs) -> None:
 
 
 def _shown_on_pages(model) -> bool:
+    # A snippet readers never see (messages sent to the charity) says so.
+    if not getattr(model, "shown_on_pages", True):
+        return False
     return issubclass(
         model,
         (

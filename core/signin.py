@@ -97,6 +97,17 @@ def known_address_seconds() -> int:
     return rules().known.seconds
 
 
+# Other doors (the join and contact forms) keep their own limits; none counts over more than a
+# day, so a day's events are always kept, whatever the sign-in windows are.
+COUNTS_KEPT_AT_LEAST_SECONDS = 86400
+
+
+def counts_kept_seconds() -> int:
+    """Seconds a throttle count (a failed sign-in, a form's post) is kept before
+    purge_throttle_events deletes it; the privacy notice states it."""
+    return max(COUNTS_KEPT_AT_LEAST_SECONDS, longest_failure_window())
+
+
 def wait_text(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
     return ngettext("%(minutes)d minute", "%(minutes)d minutes", minutes) % {"minutes": minutes}

@@ -23,6 +23,22 @@ def body_paragraphs(html_paragraphs):
     return blocks
 
 
+# The plain page that is the contact page (a page type of its own, with the form), and the one
+# that is the privacy notice.
+CONTACT_SLUG = "contact"
+PRIVACY_SLUG = "privacy"
+
+
+def standard_page_body(slug, html_paragraphs):
+    """A plain page's body (English or Spanish alike): its paragraphs, and on the privacy page
+    the notice's legal details, which the site writes from its own settings (the controller,
+    purposes, lawful bases, retention periods, rights, the ICO)."""
+    body = body_paragraphs(html_paragraphs)
+    if slug == PRIVACY_SLUG:
+        body.append({"type": "privacy_notice", "value": None, "id": str(uuid.uuid4())})
+    return body
+
+
 THEMES = [
     ("Human rights", "human-rights"),
     ("Indigenous peoples", "indigenous-peoples"),
@@ -242,25 +258,24 @@ STANDARD_PAGES = [
             "from other companies' servers: no web fonts, scripts or embedded players. Videos "
             "and other external media are shown as ordinary links that you may choose to "
             "follow.</p>",
-            "<p>The site sets no cookies for readers, except one on the join form: a security "
-            "cookie that stops other websites sending the form in your name. It holds no "
-            "personal data. Cookies are also set for the charity's editors when they sign in "
-            "to manage the site, to keep them signed in and to protect their forms.</p>",
+            "<p>The site sets no cookies for readers, except one on the join and contact forms: "
+            "a security cookie that stops other websites sending these forms in your name. It "
+            "holds no personal data. Cookies are also set for the charity's editors when they "
+            "sign in to manage the site, to keep them signed in and to protect their forms.</p>",
             "<p>Our web server keeps standard technical logs (the address requested, the time "
-            "and your IP address) for a short period to keep the site secure and working.</p>",
+            "and your IP address) for a short period, given below, to keep the site secure and "
+            "working.</p>",
             "<p>If you apply to join, we keep the details you give on the form to manage your "
-            "membership. A declined application is deleted 12 months after we receive it. "
-            "The form also checks whether it was sent by a person: an application it cannot "
-            "tell apart from an automated one is kept aside in the membership register, is "
-            "not emailed on, and is deleted 30 days after we receive it unless the membership "
-            "secretary finds it genuine. To stop the form being flooded, we count how often it "
-            "is sent from each network address in the last hour; the count is stored under a "
-            "code made from the address, not the address itself, and is deleted after a short "
-            "period.</p>",
+            "membership. The form also checks whether it was sent by a person: an application "
+            "it cannot tell apart from an automated one is kept aside in the membership "
+            "register and is not emailed on. If you write to us with the contact form, we keep "
+            "your name, email address and message to answer you. To stop the forms being "
+            "flooded, we count how often each is sent from each network address in the last "
+            "hour; the count is stored under a code made from the address, not the address "
+            "itself. How long each of these is kept is set out below.</p>",
             "<p>When you use the site's search, we record the words searched for and count how "
             "many times they were searched each day, so that we can improve the results. This "
-            "search log holds no address or other personal data, and each day's counts are "
-            "kept for 7 days.</p>",
+            "search log holds no address or other personal data.</p>",
         ],
     ),
     (

@@ -234,28 +234,28 @@ STANDARD_PAGES = {
             "desde servidores de otras empresas: ni fuentes web, ni scripts, ni reproductores "
             "incrustados. Los videos y demás contenidos externos se muestran como enlaces "
             "comunes, que usted puede decidir seguir.</p>",
-            "<p>El sitio no usa cookies para sus lectores, salvo una en el formulario de "
-            "afiliación: una cookie de seguridad que impide que otros sitios web envíen el "
-            "formulario en su nombre. No contiene datos personales. También se usan cookies "
-            "para los editores de la organización cuando inician sesión para administrar el "
-            "sitio, a fin de mantener su sesión abierta y proteger sus formularios.</p>",
-            "<p>Nuestro servidor web conserva durante un breve periodo los registros técnicos "
-            "habituales (la dirección solicitada, la hora y su dirección IP) para mantener el "
-            "sitio seguro y en funcionamiento.</p>",
+            "<p>El sitio no usa cookies para sus lectores, salvo una en los formularios de "
+            "afiliación y de contacto: una cookie de seguridad que impide que otros sitios web "
+            "envíen estos formularios en su nombre. No contiene datos personales. También se "
+            "usan cookies para los editores de la organización cuando inician sesión para "
+            "administrar el sitio, a fin de mantener su sesión abierta y proteger sus "
+            "formularios.</p>",
+            "<p>Nuestro servidor web conserva durante un breve periodo, indicado más abajo, los "
+            "registros técnicos habituales (la dirección solicitada, la hora y su dirección IP) "
+            "para mantener el sitio seguro y en funcionamiento.</p>",
             "<p>Si solicita afiliarse, conservamos los datos que consigne en el formulario para "
-            "gestionar su afiliación. Una solicitud rechazada se elimina 12 meses después de "
-            "recibida. El formulario también comprueba si lo envió una persona: una solicitud "
-            "que el formulario no puede distinguir de una automatizada se guarda aparte en el "
-            "registro de afiliaciones, no genera ningún correo electrónico y se elimina 30 días "
-            "después de recibida, salvo que la secretaría de afiliaciones compruebe que es "
-            "auténtica. Para evitar que el formulario reciba envíos masivos, contamos cuántas "
-            "veces se envía desde cada dirección de red en la última hora; el recuento se "
-            "guarda bajo un código generado a partir de la dirección, no la dirección misma, y "
-            "se elimina tras un breve periodo.</p>",
+            "gestionar su afiliación. El formulario también comprueba si lo envió una persona: "
+            "una solicitud que el formulario no puede distinguir de una automatizada se guarda "
+            "aparte en el registro de afiliaciones y no genera ningún correo electrónico. Si "
+            "nos escribe con el formulario de contacto, conservamos su nombre, su correo "
+            "electrónico y su mensaje para responderle. Para evitar que los formularios reciban "
+            "envíos masivos, contamos cuántas veces se envía cada uno desde cada dirección de "
+            "red en la última hora; el recuento se guarda bajo un código generado a partir de "
+            "la dirección, no la dirección misma. Más abajo se indica cuánto tiempo se conserva "
+            "cada uno de estos datos.</p>",
             "<p>Cuando usted utiliza el buscador del sitio, registramos las palabras buscadas y "
             "contamos cuántas veces se buscaron cada día, para poder mejorar los resultados. "
-            "Este registro de búsquedas no contiene direcciones ni otros datos personales, y los "
-            "recuentos de cada día se conservan durante 7 días.</p>",
+            "Este registro de búsquedas no contiene direcciones ni otros datos personales.</p>",
         ],
     ),
     "accessibility": (

@@ -172,7 +172,7 @@ class DemoTranslation:
                 title=title_es,
                 slug=slug_es,
                 summary=summary_es,
-                body=en.body_paragraphs(paragraphs_es),
+                body=en.standard_page_body(slug, paragraphs_es),
             )
 
     def translate_join_page(self, home):

@@ -224,6 +224,29 @@ class MembershipPitchBlock(SnippetChooserBlock):
         description = "The 'Why join?' panel with its reasons and a link to the join page."
 
 
+PRIVACY_NOTICE_BLOCK = "privacy_notice"
+
+
+class PrivacyNoticeBlock(blocks.StaticBlock):
+    """What UK GDPR asks a privacy notice to say that the site knows itself: who the data
+    controller is (Settings → Site settings), what each kind of data is kept for, on what
+    lawful basis and for how long (the periods from the site's own settings, so they never
+    drift), people's rights and how to complain to the ICO. In the reader's language."""
+
+    class Meta:
+        icon = "lock"
+        template = "blocks/privacy_notice.html"
+        label = "Privacy notice details"
+        admin_text = (
+            "Who the data controller is, what the site keeps, why and for how long, people's "
+            "rights and how to complain to the ICO: written by the site from its settings, in "
+            "the reader's language. Use it once, on the privacy page."
+        )
+        description = (
+            "The legal part of the privacy notice, with the site's real retention periods."
+        )
+
+
 class BodyStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = ParagraphBlock()
@@ -235,3 +258,13 @@ class BodyStreamBlock(blocks.StreamBlock):
     citation = SourceCitationBlock()
     table = TableBlock()
     membership_pitch = MembershipPitchBlock()
+
+
+class StandardBodyStreamBlock(BodyStreamBlock):
+    """A plain page's body: the blocks of every body, and the privacy notice's legal details,
+    which belong on the privacy page and nowhere else."""
+
+    privacy_notice = PrivacyNoticeBlock()
+
+    class Meta:
+        block_counts = {PRIVACY_NOTICE_BLOCK: {"max_num": 1}}

@@ -4,7 +4,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -25,16 +25,79 @@ from wagtail_localize.fields import SynchronizedField
 
 from core.i18n import in_reader_language, language_code
 
-from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock
+from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock, StandardBodyStreamBlock
 from .pictures import with_listing_images
 from .related import chosen_pages
 from .seo import organisation
 
+phone_number = RegexValidator(
+    r"\A\+?[0-9][0-9 ()\-]{4,38}\Z",
+    "Digits, spaces, brackets and hyphens only, with an optional + in front, e.g. "
+    "'+44 20 7946 0000'.",
+)
+registration_number = RegexValidator(
+    r"\A[A-Za-z0-9][A-Za-z0-9 \-]{0,19}\Z",
+    "Letters, digits, spaces and hyphens only, as the register writes it, e.g. '1234567' or "
+    "'SC012345'.",
+)
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
-    """How the site describes itself to search engines and social networks."""
+    """Who the charity is and how to reach it, and how the site describes itself to search
+    engines and social networks. Every field may be empty: what is empty is not shown, and
+    Dashboard → "Before you launch" lists what a launch still needs."""
 
+    legal_name = models.CharField(
+        "registered name",
+        max_length=200,
+        blank=True,
+        help_text="The charity's name as registered with the Charity Commission or Companies "
+        "House. The privacy notice names it as the data controller (who is responsible for the "
+        "personal data this site collects), and search engines are told it.",
+    )
+    charity_number = models.CharField(
+        "registered charity number",
+        max_length=20,
+        blank=True,
+        validators=[registration_number],
+        help_text="Shown in every page's footer as 'Registered charity no. …' and in the "
+        "privacy notice.",
+    )
+    company_number = models.CharField(
+        "company number",
+        max_length=20,
+        blank=True,
+        validators=[registration_number],
+        help_text="Only if the charity is also a registered company. Shown in the footer and "
+        "the privacy notice.",
+    )
+    postal_address = models.TextField(
+        "postal address",
+        max_length=500,
+        blank=True,
+        help_text="One line per line of the address, postcode last. Shown on the contact page "
+        "and in the privacy notice.",
+    )
+    contact_email = models.EmailField(
+        "contact email",
+        blank=True,
+        help_text="Shown on the contact page and in the privacy notice; messages sent with the "
+        "contact form are emailed here.",
+    )
+    phone = models.CharField(
+        "phone number",
+        max_length=40,
+        blank=True,
+        validators=[phone_number],
+        help_text="Shown on the contact page, e.g. '+44 20 7946 0000'.",
+    )
+    donate_url = models.URLField(
+        "donation page",
+        blank=True,
+        help_text="The full address of the page where people give to the charity (for example "
+        "on a giving platform). While it is empty there is no Donate link.",
+    )
     default_share_image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -64,6 +127,19 @@ class SiteSettings(BaseSiteSetting):
     )
 
     panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("legal_name"),
+                FieldPanel("charity_number"),
+                FieldPanel("company_number"),
+            ],
+            heading="The charity",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("postal_address"), FieldPanel("contact_email"), FieldPanel("phone")],
+            heading="Contact details",
+        ),
+        FieldPanel("donate_url"),
         FieldPanel("default_share_image"),
         MultiFieldPanel(
             [
@@ -82,6 +158,20 @@ class SiteSettings(BaseSiteSetting):
     class Meta:
         verbose_name = "site settings"
 
+    def clean(self):
+        super().clean()
+        # Browsers send textarea line breaks as CRLF; keep plain lines, none of them empty.
+        self.postal_address = "\n".join(self.address_lines)
+
+    @property
+    def address_lines(self):
+        return [line.strip() for line in self.postal_address.splitlines() if line.strip()]
+
+    @property
+    def phone_uri(self):
+        """tel:+442079460000"""
+        return "tel:" + "".join(char for char in self.phone if char.isdigit() or char == "+")
+
     @property
     def security_contact_uri(self):
         contact = self.security_contact.strip()
@@ -90,18 +180,23 @@ class SiteSettings(BaseSiteSetting):
         return contact
 
     @property
-    def social_links(self):
+    def social_accounts(self):
+        """(name, address) of each social account that is set, for readers."""
         return [
-            url
-            for url in (
-                self.facebook_url,
-                self.x_url,
-                self.instagram_url,
-                self.youtube_url,
-                self.linkedin_url,
+            (name, url)
+            for name, url in (
+                ("Facebook", self.facebook_url),
+                ("X", self.x_url),
+                ("Instagram", self.instagram_url),
+                ("YouTube", self.youtube_url),
+                ("LinkedIn", self.linkedin_url),
             )
             if url
         ]
+
+    @property
+    def social_links(self):
+        return [url for _, url in self.social_accounts]
 
 
 @register_snippet
@@ -428,13 +523,16 @@ class HomePage(BasePage):
         "briefings.BriefingIndexPage",
         "members.JoinPage",
         "home.StandardPage",
+        "contact.ContactPage",
     ]
     max_count = 1
     page_description = "The front page of the site: latest news, the aims, featured briefings."
     description_fields = ("aims",)
 
     def get_structured_data(self, request, social_links, image=None):
-        data = organisation(request, social_links, self.aims)
+        data = organisation(
+            request, social_links, self.aims, details=SiteSettings.for_request(request)
+        )
         if image:
             data["logo"] = image["url"]
         return data
@@ -479,7 +577,12 @@ class StandardPage(BasePage):
         help_text="One or two sentences shown under the title and in search results "
         "(at most 300 characters).",
     )
-    body = StreamField(BodyStreamBlock(), blank=True, help_text="The page's content.")
+    body = StreamField(
+        StandardBodyStreamBlock(),
+        blank=True,
+        help_text="The page's content. On the privacy page, add the 'Privacy notice details' "
+        "block too.",
+    )
 
     content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
     search_fields = Page.search_fields + [

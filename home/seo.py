@@ -8,8 +8,11 @@ from django.utils.text import Truncator
 from wagtail.models import Site
 
 
-def organisation(request: HttpRequest, social_links=(), description: str = "") -> dict:
-    """The charity, as schema.org describes an organisation."""
+def organisation(
+    request: HttpRequest, social_links=(), description: str = "", details=None
+) -> dict:
+    """The charity, as schema.org describes an organisation; with `details` (the site settings)
+    its registered name, numbers, contact details and donation page too, each only if set."""
     root = Site.find_for_request(request).root_page.localized
     data = {
         "@context": "https://schema.org",
@@ -21,4 +24,31 @@ def organisation(request: HttpRequest, social_links=(), description: str = "") -
         data["description"] = Truncator(strip_tags(description)).chars(300)
     if social_links:
         data["sameAs"] = list(social_links)
+    if details is not None:
+        data.update(organisation_details(details))
+    return data
+
+
+def organisation_details(details) -> dict:
+    data = {}
+    if details.legal_name:
+        data["legalName"] = details.legal_name
+    if details.contact_email:
+        data["email"] = details.contact_email
+    if details.phone:
+        data["telephone"] = details.phone
+    if details.address_lines:
+        data["address"] = ", ".join(details.address_lines)
+    identifiers = [
+        {"@type": "PropertyValue", "propertyID": name, "value": value}
+        for name, value in (
+            ("Registered charity number", details.charity_number),
+            ("Company number", details.company_number),
+        )
+        if value
+    ]
+    if identifiers:
+        data["identifier"] = identifiers
+    if details.donate_url:
+        data["potentialAction"] = {"@type": "DonateAction", "target": details.donate_url}
     return data

@@ -1,5 +1,6 @@
 """Editor guard rails, dashboard panels, reports and menus that apply to every page type."""
 
+from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.templatetags.static import static
@@ -17,7 +18,9 @@ from wagtail_localize import wagtail_hooks as localize_hooks
 
 from core.adapters.wagtail import ExplorerMenuItemOpeningOn, unregister_hook
 
+from . import launch
 from .guide import EditorsGuideView, guide_image
+from .models import SiteSettings
 from .translation_status import (
     TranslateSnippetMenuItem,
     TranslationStatusMenuItem,
@@ -172,6 +175,48 @@ class RecentlyPublishedPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_recently_published_panel(request, panels):
     panels.append(RecentlyPublishedPanel())
+
+
+@hooks.register("construct_homepage_panels")
+def add_before_you_launch_panel(request, panels):
+    launch.add_panel(request, panels)
+
+
+@hooks.register(launch.HOOK)
+def organisation_launch_checks(request, site):
+    """The charity's own details: its registered name (the privacy notice's data controller),
+    its contact details and its charity number."""
+    organisation = SiteSettings.for_site(site)
+    wanted = [
+        (
+            "legal_name",
+            "Registered name",
+            "the privacy notice names it as the data controller, who is responsible for the "
+            "personal data the site collects (until then, by the site's name, "
+            f"{settings.WAGTAIL_SITE_NAME}).",
+        ),
+        (
+            "contact_email",
+            "Contact email",
+            "shown on the contact page and in the privacy notice; contact form messages are "
+            "emailed here (until then they are only kept in Messages).",
+        ),
+        (
+            "postal_address",
+            "Postal address",
+            "shown on the contact page and in the privacy notice as the data controller's address.",
+        ),
+        (
+            "charity_number",
+            "Registered charity number",
+            "shown in every page's footer and in the privacy notice.",
+        ),
+    ]
+    return [
+        launch.Missing(label, where, launch.setting_url(SiteSettings, site, name))
+        for name, label, where in wanted
+        if not getattr(organisation, name).strip()
+    ]
 
 
 @hooks.register("register_admin_urls")

@@ -1,18 +1,18 @@
-import time
-
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as guard
+from core.forms import no_control_characters, no_control_characters_but_line_breaks
+
 from .gift_aid import gift_aid_declaration, gift_aid_note, is_uk, uk_postcode
 from .models.applications import MembershipApplication, MembershipTier, tiers_for_reader
 
 STARTED_SALT = "members.join-form.started"
-TRAP_FIELD = "leave_blank"
+TRAP_FIELD = guard.TRAP_FIELD
 ALREADY_APPLIED = "already_applied"
 ALREADY_APPLIED_MESSAGE = _(
     "We already have your application and will be in touch soon. There is no need to apply again."
@@ -22,17 +22,7 @@ SpamReason = MembershipApplication.SpamReason
 
 def started_token(at=None):
     """When the form was shown, signed so that it cannot be forged."""
-    return signing.dumps(time.time() if at is None else at, salt=STARTED_SALT)
-
-
-def no_control_characters(value):
-    if any(ord(char) < 32 for char in value):
-        raise ValidationError(_("Please use ordinary letters and punctuation only (one line)."))
-
-
-def no_control_characters_but_line_breaks(value):
-    if any(ord(char) < 32 and char not in "\r\n\t" for char in value):
-        raise ValidationError(_("Please use ordinary letters and punctuation only."))
+    return guard.started_token(STARTED_SALT, at)
 
 
 class ApplicationForm(forms.ModelForm):
@@ -190,20 +180,13 @@ class ApplicationForm(forms.ModelForm):
 
         Nothing here refuses a post: a suspected application is kept for a person to judge.
         """
-        if self.data.get(TRAP_FIELD):
-            return SpamReason.TRAP
-        max_age = settings.MEMBERSHIP_FORM_MAX_AGE_HOURS * 3600
-        try:
-            started = float(
-                signing.loads(self.data.get("started", ""), salt=STARTED_SALT, max_age=max_age)
-            )
-        except signing.SignatureExpired:
-            return SpamReason.EXPIRED
-        except (signing.BadSignature, TypeError, ValueError):
-            return SpamReason.BAD_TOKEN
-        if time.time() - started < settings.MEMBERSHIP_FORM_MIN_SECONDS:
-            return SpamReason.TOO_FAST
-        return ""
+        reason = guard.automation_reason(
+            self.data,
+            salt=STARTED_SALT,
+            min_seconds=settings.MEMBERSHIP_FORM_MIN_SECONDS,
+            max_age_seconds=settings.MEMBERSHIP_FORM_MAX_AGE_HOURS * 3600,
+        )
+        return SpamReason(reason) if reason else ""
 
     def kept_input(self):
         """What the applicant typed, to show again in a fresh form (a refused post)."""

@@ -6,26 +6,32 @@ handed to this process's background worker, which sends the rows; `send_membersh
 (cron, every minute) sends whatever is still due, so an email the worker never reached (a
 restart, a dead mail server) still goes. A sender claims a row before sending it, so the
 worker and the command never both send one; a failed attempt is retried later, up to
-MEMBERSHIP_EMAIL_MAX_ATTEMPTS times, and every attempt is recorded on the row.
+MEMBERSHIP_EMAIL_MAX_ATTEMPTS times, and every attempt is recorded on the row. How is
+core.outbox's, which the contact form's emails share.
 """
 
-import datetime
 import logging
-import os
-import smtplib
-import threading
-import time
-from dataclasses import dataclass
-from email.utils import parseaddr
 
 from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import OperationalError, close_old_connections, connection, transaction
-from django.db.models import F
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
+
+from core.outbox import (
+    Outbox,
+    Outcome,
+    Worker,
+    claim_lease,
+    message_id,
+    one_line,
+    retry_delay,
+)
+from core.outbox import (
+    hand_off as hand_off_to,
+)
 
 from .models.applications import ApplicationEmail, MembershipApplication
 
@@ -33,18 +39,8 @@ logger = logging.getLogger(__name__)
 
 Kind = ApplicationEmail.Kind
 State = ApplicationEmail.State
-DELIVERIES = ("background", "command", "inline")
-# Failures that concern one message only; any other failure means the mail server (or its
-# settings) is the problem, so a run stops rather than wait on it once per email.
-ONE_MESSAGE_FAILURES = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
-# After a failure the worker leaves sending to the command for this long.
-WORKER_PAUSE_SECONDS = 60
-DATABASE_TRIES = 4
-
-
-def _one_line(text):
-    # Header injection: names go into subjects, which must be a single line.
-    return " ".join(text.split())
+# The schedule and the worker are core.outbox's, shared with the contact form.
+__all__ = ["claim_lease", "queue_emails", "retry_delay", "send_due", "worker"]
 
 
 def queue_emails(application: MembershipApplication, *, secretary_email: str) -> None:
@@ -69,43 +65,19 @@ def queue_emails(application: MembershipApplication, *, secretary_email: str) ->
 
 def hand_off(application_id: int) -> None:
     """After the commit: send now in the background, or leave it to the command."""
-    delivery = settings.MEMBERSHIP_EMAIL_DELIVERY
-    if delivery == "background":
-        worker.submit(application_id)
-    elif delivery == "inline":
-        send_due(application_ids=[application_id])
-
-
-@dataclass
-class Outcome:
-    sent: int = 0
-    failed: int = 0  # attempts that failed (retried later, or given up)
-    gave_up: int = 0
-    unreachable: bool = False  # stopped early: the mail server or its settings failed
-
-    @property
-    def attempted(self):
-        return self.sent + self.failed
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """Minutes before the next attempt after `attempts` failures: 1, 2, 4 ... at most 60."""
-    return datetime.timedelta(minutes=min(2 ** (attempts - 1), 60))
-
-
-def claim_lease() -> datetime.timedelta:
-    # Longer than any one send can take (the timeout bounds each step of the SMTP dialogue).
-    return datetime.timedelta(seconds=max(120, 10 * (settings.EMAIL_TIMEOUT or 10)))
+    hand_off_to(
+        settings.MEMBERSHIP_EMAIL_DELIVERY,
+        worker,
+        lambda key: send_due(application_ids=[key]),
+        application_id,
+    )
 
 
 def due_emails(application_ids=None):
-    now = timezone.now()
-    due = ApplicationEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=now).exclude(
-        application__status=MembershipApplication.Status.SUSPECTED
-    )
+    due = outbox.due().exclude(application__status=MembershipApplication.Status.SUSPECTED)
     if application_ids is not None:
         due = due.filter(application_id__in=application_ids)
-    return due.order_by("next_attempt_at", "pk")
+    return due
 
 
 def send_due(*, application_ids: list[int] | None = None, limit: int | None = None) -> Outcome:
@@ -113,68 +85,12 @@ def send_due(*, application_ids: list[int] | None = None, limit: int | None = No
 
     A failed send is recorded on its row and logged, never raised.
     """
-    outcome = Outcome()
-    candidates = list(due_emails(application_ids).values_list("pk", flat=True)[:limit])
-    for pk in candidates:
-        email = claim(pk)
-        if email is None:
-            continue  # another sender has it, or it went meanwhile
-        try:
-            message(email).send()
-        except Exception as exc:
-            outcome.failed += 1
-            outcome.gave_up += record_failure(email, exc)
-            if not isinstance(exc, ONE_MESSAGE_FAILURES):
-                outcome.unreachable = True
-                break
-        else:
-            ApplicationEmail.objects.filter(pk=email.pk).update(
-                state=State.SENT, sent_at=timezone.now(), last_error=""
-            )
-            outcome.sent += 1
-    return outcome
+    return outbox.send_due(due_emails(application_ids), limit=limit)
 
 
 def claim(pk):
     """Take the email for sending, or None if it is not (or no longer) due."""
-    now = timezone.now()
-    claimed = ApplicationEmail.objects.filter(
-        pk=pk, state=State.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=now + claim_lease(), attempts=F("attempts") + 1)
-    if not claimed:
-        return None
-    return ApplicationEmail.objects.select_related("application__tier").get(pk=pk)
-
-
-def record_failure(email, exc):
-    """Note a failed attempt; returns True when that was the last one allowed."""
-    error = _one_line(f"{type(exc).__name__}: {exc}")[:300]
-    limit = settings.MEMBERSHIP_EMAIL_MAX_ATTEMPTS
-    gave_up = email.attempts >= limit
-    update = {"last_error": error}
-    if gave_up:
-        update["state"] = State.FAILED
-        logger.error(
-            "Could not send the %s email for membership application %s; gave up after %s "
-            "attempts: %s",
-            email.kind,
-            email.application_id,
-            email.attempts,
-            error,
-        )
-    else:
-        update["next_attempt_at"] = timezone.now() + retry_delay(email.attempts)
-        logger.warning(
-            "Could not send the %s email for membership application %s (attempt %s of %s; "
-            "will retry): %s",
-            email.kind,
-            email.application_id,
-            email.attempts,
-            limit,
-            error,
-        )
-    ApplicationEmail.objects.filter(pk=email.pk).update(**update)
-    return gave_up
+    return outbox.claim(pk)
 
 
 def payment_instructions(language):
@@ -212,97 +128,31 @@ def message(email):
             }
             body = render_to_string("members/email/applicant.txt", context)
         reply_to = None
-    # The same Message-ID on every attempt: should one be sent twice (a sender stopped between
-    # sending and recording it), mail programs can tell it is the same message.
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    message_id = f"<membership-{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{domain}>"
     return EmailMessage(
-        _one_line(subject),
+        one_line(subject),
         body,
         settings.DEFAULT_FROM_EMAIL,
         [email.recipient],
         reply_to=reply_to,
-        headers={"Message-ID": message_id},
+        headers={"Message-ID": message_id("membership", email.pk, email.created_at)},
     )
 
 
-class Worker:
-    """One thread per process that sends a committed application's emails, in order.
-
-    Nobody waits for it: a request only puts an id on its list. A slow or dead mail server
-    holds up this thread alone, and after a failure it leaves sending to the command for a
-    while rather than wait on the server once per application.
-    """
-
-    def __init__(self):
-        self.lock = threading.Condition()
-        self.waiting = []
-        self.busy = False
-        self.thread = None
-        self.pid = None
-        self.paused_until = 0.0
-
-    def submit(self, application_id):
-        with self.lock:
-            if self.pid != os.getpid():
-                # A forked process starts with the parent's list but none of its threads.
-                self.waiting, self.busy, self.thread, self.pid = [], False, None, os.getpid()
-            self.waiting.append(application_id)
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(
-                    target=self.run, name="membership-emails", daemon=True
-                )
-                self.thread.start()
-            self.lock.notify_all()
-
-    def run(self):
-        while True:
-            with self.lock:
-                while not self.waiting:
-                    self.lock.wait()
-                application_id = self.waiting.pop(0)
-                self.busy = True
-            try:
-                self.send(application_id)
-            finally:
-                with self.lock:
-                    self.busy = False
-                    self.lock.notify_all()
-
-    def send(self, application_id):
-        if time.monotonic() < self.paused_until:
-            return  # send_membership_emails will send it
-        try:
-            for attempt in range(DATABASE_TRIES):
-                close_old_connections()
-                try:
-                    outcome = send_due(application_ids=[application_id])
-                    break
-                except OperationalError:
-                    # The database may be busy for a moment (SQLite locks while another
-                    # process writes): this thread can afford to wait, a reader cannot.
-                    if attempt == DATABASE_TRIES - 1:
-                        raise
-                    connection.close()
-                    time.sleep(0.5 * (attempt + 1))
-            if outcome.unreachable:
-                self.paused_until = time.monotonic() + WORKER_PAUSE_SECONDS
-        except Exception:
-            # Even the database may be away; the rows wait for the command.
-            logger.exception("The membership email worker failed on application %s", application_id)
-        finally:
-            connection.close()
-
-    def wait_until_idle(self, timeout):
-        """Whether everything handed over has been dealt with within `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        with self.lock:
-            while self.waiting or self.busy:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self.lock.wait(remaining)
-            return True
-
-
-worker = Worker()
+outbox = Outbox(
+    model=ApplicationEmail,
+    build=lambda email: message(email),
+    # The application by its number: personal data stays out of the log.
+    describe=lambda email: (
+        f"the {email.kind} email for membership application {email.application_id}"
+    ),
+    max_attempts=lambda: settings.MEMBERSHIP_EMAIL_MAX_ATTEMPTS,
+    logger=logger,
+    select_related=("application__tier",),
+)
+# Looks send_due up when it runs, so that a test may replace it.
+worker = Worker(
+    "membership-emails",
+    lambda application_id: send_due(application_ids=[application_id]),
+    logger=logger,
+    failure="The membership email worker failed on application %s",
+)

@@ -2,10 +2,11 @@ from django.contrib.admin import RelatedFieldListFilter, SimpleListFilter
 from django.contrib.admin.utils import lookup_field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views import View
 
+from wagtail import hooks
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -13,6 +14,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import EditView, IndexView
+
+from home import launch
+from home.blocks import PRIVACY_NOTICE_BLOCK
 
 from . import gift_aid
 from .models import MembershipApplication, MembershipPitch, MembershipSettings, MembershipTier
@@ -231,3 +235,42 @@ class MembershipSnippets(SnippetViewSetGroup):
 
 
 register_snippet(MembershipSnippets)
+
+
+@hooks.register(launch.HOOK)
+def membership_launch_checks(request, site):
+    """Who hears of new applications, and the privacy notice the forms link to."""
+    membership_settings = MembershipSettings.for_site(site)
+    missing = []
+    if not membership_settings.secretary_email.strip():
+        missing.append(
+            launch.Missing(
+                "Membership secretary's email",
+                "new membership applications are sent here; until then they are only kept in "
+                "Applications.",
+                launch.setting_url(MembershipSettings, site, "secretary_email"),
+            )
+        )
+    page = membership_settings.privacy_page
+    if page is None or not page.live:
+        missing.append(
+            launch.Missing(
+                "Privacy notice",
+                "choose the published page that explains how personal data is used; the join "
+                "and contact forms link to it.",
+                launch.setting_url(MembershipSettings, site, "privacy_page"),
+            )
+        )
+    elif PRIVACY_NOTICE_BLOCK not in {
+        block.block_type for block in getattr(page.specific, "body", None) or []
+    }:
+        missing.append(
+            launch.Missing(
+                "Privacy notice: the legal details",
+                "add the 'Privacy notice details' block to the privacy page: it states who the "
+                "data controller is, why and for how long each kind of data is kept, people's "
+                "rights and how to complain to the ICO.",
+                reverse("wagtailadmin_pages:edit", args=[page.pk]),
+            )
+        )
+    return missing

@@ -10,6 +10,7 @@ import factory
 import wagtail_factories
 
 from briefings.models import BriefingIndexPage, BriefingPage
+from contact.models import ContactPage
 from home.models import StandardPage, Theme
 from members.models import JoinPage, MembershipApplication, MembershipTier
 from news.models import NewsIndexPage, NewsItemPage
@@ -79,6 +80,15 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = StandardPage
+
+
+class ContactPageFactory(wagtail_factories.PageFactory):
+    title = "Contact"
+    slug = "contact"
+    summary = "How to get in touch."
+
+    class Meta:
+        model = ContactPage
 
 
 class JoinPageFactory(wagtail_factories.PageFactory):

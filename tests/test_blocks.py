@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 import pytest
 import wagtail_factories
 
-from home.blocks import BodyStreamBlock
+from home.blocks import BodyStreamBlock, StandardBodyStreamBlock
 from members.models import MembershipPitch, MembershipReason
 from tests.factories import NewsItemPageFactory
 
@@ -122,14 +122,21 @@ def test_every_block_renders_in_a_page(client, news_index, image, document, pitc
     assert "<iframe" not in html  # embeds never load the provider's player by themselves
 
 
-@pytest.mark.parametrize("name", list(BodyStreamBlock.base_blocks))
+@pytest.mark.parametrize("name", list(StandardBodyStreamBlock.base_blocks))
 def test_each_block_is_described_for_editors(db, name):
-    block = BodyStreamBlock.base_blocks[name]
+    block = StandardBodyStreamBlock.base_blocks[name]
     assert block.meta.icon and block.meta.icon != "placeholder"
     assert block.meta.template == f"blocks/{block.meta.template.split('/')[-1]}"
     assert block.meta.description
     # The preview editors see in the block chooser renders without error.
     block.render(block.get_preview_value())
+
+
+def test_the_privacy_notice_details_are_offered_on_plain_pages_only_and_once():
+    assert set(StandardBodyStreamBlock.base_blocks) - set(BodyStreamBlock.base_blocks) == {
+        "privacy_notice"
+    }
+    assert StandardBodyStreamBlock().meta.block_counts == {"privacy_notice": {"max_num": 1}}
 
 
 def test_rich_text_offers_no_top_level_heading():

@@ -51,10 +51,11 @@ def translation(page, locale):
 
 
 def body_html(page):
-    """The body as the demo content writes it: a heading block as its `<h2>`."""
+    """The body as the demo content writes it: paragraphs, and a heading block as its `<h2>`."""
     return "".join(
         f"<h2>{block.value['text']}</h2>" if block.block_type == "heading" else str(block.value)
         for block in page.body
+        if block.block_type in ("heading", "paragraph")
     )
 
 
@@ -101,6 +102,9 @@ def test_every_english_demo_page_has_its_spanish_translation(english, spanish):
         page_es = translation(StandardPage.objects.get(locale=english.locale, slug=slug), spanish)
         assert (page_es.title, page_es.slug, page_es.summary) == (title_es, slug_es, summary_es)
         assert body_html(page_es) == "".join(paragraphs_es)
+        # The privacy notice's legal details follow the privacy page's words, in Spanish too.
+        others = [block.block_type for block in page_es.body if block.block_type != "paragraph"]
+        assert others == (["privacy_notice"] if slug == "privacy" else [])
         assert page_es.get_parent().specific == home
 
     join_model = apps.get_model("members", "JoinPage")

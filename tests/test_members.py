@@ -885,9 +885,10 @@ class TestDemoMembership:
     def test_the_privacy_page_says_how_long_applications_and_searches_are_kept(
         self, demo, client, home_page
     ):
+        # The periods come from the settings (tests/test_privacy_notice.py changes them).
         text = " ".join(client.get("/privacy/").content.decode().split())
-        assert "A declined application is deleted 12 months after we receive it." in text
-        assert "is deleted 30 days after we receive it unless the membership secretary" in text
+        assert "Declined membership applications: deleted 12 months after we receive them." in text
+        assert "deleted 30 days after we receive them, unless the membership secretary" in text
         assert "each day's counts are kept for 7 days" in text
         assert "search log holds no address or other personal data" in text
 

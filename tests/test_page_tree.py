@@ -4,6 +4,7 @@ from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from briefings.models import BriefingIndexPage, BriefingPage
+from contact.models import ContactPage
 from home.models import HomePage, StandardPage
 from members.models import JoinPage
 from news.models import NewsIndexPage, NewsItemPage
@@ -17,6 +18,7 @@ PAGE_TYPES = (
     BriefingIndexPage,
     BriefingPage,
     JoinPage,
+    ContactPage,
 )
 
 
@@ -32,7 +34,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
 
     def test_home_page_children(self):
         self.assertAllowedSubpageTypes(
-            HomePage, {NewsIndexPage, BriefingIndexPage, JoinPage, StandardPage}
+            HomePage, {NewsIndexPage, BriefingIndexPage, JoinPage, StandardPage, ContactPage}
         )
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
@@ -52,6 +54,14 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanNotCreateAt(NewsIndexPage, StandardPage)
+
+    def test_one_contact_page_under_each_home_page_and_nothing_below_it(self):
+        self.assertAllowedParentPageTypes(ContactPage, {HomePage})
+        self.assertAllowedSubpageTypes(ContactPage, set())
+        self.assertCanCreateAt(HomePage, ContactPage)
+        self.assertCanNotCreateAt(StandardPage, ContactPage)
+        self.home.add_child(instance=ContactPage(title="Contact", slug="contact"))
+        self.assertFalse(ContactPage.can_create_at(self.home))
 
     def test_items_cannot_be_put_in_the_wrong_place(self):
         self.assertCanCreateAt(NewsIndexPage, NewsItemPage)

@@ -25,6 +25,7 @@ from news.models import NewsItemPage
 from tests.factories import (
     BriefingIndexPageFactory,
     BriefingPageFactory,
+    ContactPageFactory,
     JoinPageFactory,
     NewsIndexPageFactory,
     NewsItemPageFactory,
@@ -53,6 +54,7 @@ class EveryPageTypePreviews(WagtailPageTestCase):
         cls.briefing = BriefingPageFactory(parent=cls.briefing_index, slug="historical-overview")
         cls.standard = StandardPageFactory(parent=cls.home, slug="privacy")
         cls.join = JoinPageFactory(parent=cls.home)
+        cls.contact = ContactPageFactory(parent=cls.home)
         cls.pages = {
             type(page): page
             for page in [
@@ -63,6 +65,7 @@ class EveryPageTypePreviews(WagtailPageTestCase):
                 cls.briefing,
                 cls.standard,
                 cls.join,
+                cls.contact,
             ]
         }
         cls.data = {
@@ -80,6 +83,7 @@ class EveryPageTypePreviews(WagtailPageTestCase):
                     "thank_you_text": rich_text("<p>Thank you.</p>"),
                 }
             ),
+            cls.contact: form_data(standard_data(slug="contact")),
         }
 
     def test_the_test_covers_every_page_type(self):

@@ -21,7 +21,8 @@ from news.models import NewsItemPage
 # with 10,000 news items. Over ten with fragments cached, all in Spanish: a Spanish page pays one
 # more than its English page (Wagtail's serve looks up the Spanish home page, the English one is
 # the site's root), so a Spanish list named by a theme or region, the Spanish join form (the
-# tiers, the membership settings, the privacy notice's translation) and a Spanish region's feed
+# tiers, the membership settings, the privacy notice's translation), the Spanish contact form
+# (the same settings and translation: it links the notice too) and a Spanish region's feed
 # (feeds are not templates: they read their items, themes and translations every time) come to
 # eleven or twelve.
 BUDGETS = {
@@ -42,6 +43,7 @@ BUDGETS = {
     "/news/regions/loreto/": (10, 27),
     "/news/?region=loreto": (10, 31),
     "/news/regions/loreto/feed/": (11, 11),
+    "/contact/": (9, 22),
     "/no-such-page/": (6, 15),
     "/es/": (6, 33),
     "/es/noticias/": (10, 33),
@@ -57,6 +59,7 @@ BUDGETS = {
     "/es/afiliese/thanks/": (8, 22),
     "/es/noticias/feed/": (12, 12),
     "/es/noticias/regions/loreto/": (11, 29),
+    "/es/contacto/": (11, 26),
     "/es/no-existe/": (7, 17),
 }
 PAGES = list(BUDGETS)

@@ -23,6 +23,7 @@ from wagtail.models import (
 
 import pytest
 
+from contact.models import ContactMessage
 from demo.management.commands.load_demo_content import DEMO_ROLE_USERS
 from home.management.commands import setup_roles
 from members.models import MembershipApplication, MembershipPitch, MembershipTier
@@ -330,6 +331,7 @@ def admin_paths(home_page, news_index):
         full_name="Ann", email="ann@example.org", country="UK", tier=MembershipTier.objects.get()
     )
     pitch = MembershipPitch.objects.create(heading="Why join?")
+    message = ContactMessage.objects.create(name="Rosa", email="rosa@example.org", message="Hi")
     return {
         "explore news": reverse("wagtailadmin_explore", args=(news_index.pk,)),
         "add news item": reverse(
@@ -350,6 +352,13 @@ def admin_paths(home_page, news_index):
         "applications": "/admin/members/membershipapplication/",
         "export applications": "/admin/members/membershipapplication/?export=csv",
         "inspect application": f"/admin/members/membershipapplication/inspect/{application.pk}/",
+        "contact messages": reverse("wagtailsnippets_contact_contactmessage:list"),
+        "inspect contact message": reverse(
+            "wagtailsnippets_contact_contactmessage:inspect", args=(message.pk,)
+        ),
+        "edit contact message": reverse(
+            "wagtailsnippets_contact_contactmessage:edit", args=(message.pk,)
+        ),
         "site settings": reverse("wagtailsettings:edit", args=("home", "sitesettings")),
         "users": reverse("wagtailusers_users:index"),
         "groups": reverse("wagtailusers_groups:index"),
@@ -372,6 +381,8 @@ ALLOWED = {
         "promoted results",
         "images",
         "documents",
+        "contact messages",
+        "inspect contact message",
     },
     "Membership secretary": {"applications", "export applications", "inspect application"},
 }
@@ -400,10 +411,14 @@ def test_each_group_reaches_only_its_part_of_the_admin(group_name, roles, home_p
         ("Writers", {"Pages", "News items", "Images", "Documents"}, {"Snippets", "Applications"}),
         (
             "Editors",
-            {"Pages", "News items", "Snippets", "Why join?", "Promoted search results"},
+            {"Pages", "News items", "Snippets", "Why join?", "Promoted search results", "Messages"},
             {"Applications", "Users", "Groups"},
         ),
-        ("Membership secretary", {"Applications"}, {"Pages", "News items", "Images", "Snippets"}),
+        (
+            "Membership secretary",
+            {"Applications"},
+            {"Pages", "News items", "Images", "Snippets", "Messages"},
+        ),
     ],
 )
 def test_menus_show_each_group_only_its_items(group_name, expected, absent, roles):

@@ -301,9 +301,9 @@ class TestSnippets:
         assert pitch_es.live
 
     def test_settings_hold_no_words_readers_see(self):
-        """Site settings and membership settings: addresses, accounts, an image and a page,
-        nothing written for readers, so nothing to translate (the privacy page they point at
-        is shown in the reader's language)."""
+        """Site settings and membership settings: names, numbers, addresses, accounts, an
+        image and a page, nothing written for readers, so nothing to translate (the privacy
+        page they point at is shown in the reader's language)."""
         from django.db import models
 
         from home.models import SiteSettings
@@ -316,8 +316,17 @@ class TestSnippets:
                 if isinstance(field, (models.CharField, models.TextField))
                 and not isinstance(field, (models.URLField, models.EmailField))
             ]
-            assert set(words) <= {"twitter_handle", "security_contact"}, model
-        # The two text fields are an account name and a contact address.
+            assert set(words) <= {
+                "twitter_handle",
+                "security_contact",
+                # The charity's registered name, numbers, postal address and phone number.
+                "legal_name",
+                "charity_number",
+                "company_number",
+                "postal_address",
+                "phone",
+            }, model
+        # The other text fields are an account name and a contact address.
         assert SiteSettings._meta.get_field("twitter_handle").max_length == 16
 
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "news",
     "briefings",
     "members",
+    "contact",
     "search",
     "demo",
     "wagtail.contrib.redirects",
@@ -306,7 +307,50 @@ if MEMBERSHIP_EMAIL_DELIVERY not in ("background", "command", "inline"):
     )
 # Attempts at each email (1, 2, 4 ... 60 minutes apart) before it is given up and logged.
 MEMBERSHIP_EMAIL_MAX_ATTEMPTS = env.int("MEMBERSHIP_EMAIL_MAX_ATTEMPTS", default=10)
+# How long the register keeps what is never a membership (purge_applications, daily): declined
+# applications, in months after they arrived, and suspected spam, in days. The privacy notice
+# states both.
+MEMBERSHIP_DECLINED_RETENTION_MONTHS = env.int("MEMBERSHIP_DECLINED_RETENTION_MONTHS", default=12)
+MEMBERSHIP_SUSPECTED_RETENTION_DAYS = env.int("MEMBERSHIP_SUSPECTED_RETENTION_DAYS", default=30)
 # -----------------------------------------------------------------------------------------
+
+# The contact form (contact/) ------------------------------------------------------------
+# Posts of the contact form one client address may make in an hour; more are answered 429.
+CONTACT_POSTS_PER_HOUR = env.int("CONTACT_POSTS_PER_HOUR", default=5)
+# As the join form's: sooner or later than this, a message is kept as suspected spam (never
+# mailed on) for editors to judge.
+CONTACT_FORM_MIN_SECONDS = env.int("CONTACT_FORM_MIN_SECONDS", default=3)
+CONTACT_FORM_MAX_AGE_HOURS = env.int("CONTACT_FORM_MAX_AGE_HOURS", default=48)
+# Who mails a message to the contact address once it is stored, and how often it is tried:
+# as the membership emails unless told otherwise.
+CONTACT_EMAIL_DELIVERY = env("CONTACT_EMAIL_DELIVERY", default=MEMBERSHIP_EMAIL_DELIVERY)
+if CONTACT_EMAIL_DELIVERY not in ("background", "command", "inline"):
+    raise ImproperlyConfigured(
+        "CONTACT_EMAIL_DELIVERY must be 'background', 'command' or 'inline'."
+    )
+CONTACT_EMAIL_MAX_ATTEMPTS = env.int(
+    "CONTACT_EMAIL_MAX_ATTEMPTS", default=MEMBERSHIP_EMAIL_MAX_ATTEMPTS
+)
+# Days a message is kept after it arrived (purge_contact_messages, daily); the privacy notice
+# states it.
+CONTACT_MESSAGE_RETENTION_DAYS = env.int("CONTACT_MESSAGE_RETENTION_DAYS", default=180)
+# -----------------------------------------------------------------------------------------
+
+# Days each day's search counts are kept (Wagtail's searchpromotions_garbage_collect, daily);
+# the privacy notice states it.
+WAGTAILSEARCH_HITS_MAX_AGE = env.int("WAGTAILSEARCH_HITS_MAX_AGE", default=7)
+# Days the servers keep their logs (journald, nginx): set them to match (docs/deploy.md,
+# section 11). The site does not rotate them itself; the privacy notice states it.
+SERVER_LOG_RETENTION_DAYS = env.int("SERVER_LOG_RETENTION_DAYS", default=14)
+for _name in (
+    "MEMBERSHIP_DECLINED_RETENTION_MONTHS",
+    "MEMBERSHIP_SUSPECTED_RETENTION_DAYS",
+    "CONTACT_MESSAGE_RETENTION_DAYS",
+    "WAGTAILSEARCH_HITS_MAX_AGE",
+    "SERVER_LOG_RETENTION_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Membership emails go in the on-commit callback, so a test that runs the callbacks reads them
 # from mail.outbox; the background worker has tests of its own.
 MEMBERSHIP_EMAIL_DELIVERY = "inline"
+CONTACT_EMAIL_DELIVERY = "inline"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/psg-test-media")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # No network in tests: embeds resolve through a local finder.

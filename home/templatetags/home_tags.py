@@ -1,4 +1,5 @@
 import json
+import math
 from urllib.parse import quote
 
 from django import template
@@ -12,7 +13,7 @@ from django.utils.translation import gettext, pgettext
 
 from wagtail.models import Page, Site
 
-from core import i18n
+from core import i18n, signin
 from home import pictures
 from home.models import SiteSettings, StandardPage
 
@@ -78,6 +79,34 @@ def footer_nav(context):
         return {"links": []}
     pages = StandardPage.objects.child_of(root).live().public().order_by("path")
     return {"links": _links(pages, request)}
+
+
+@register.inclusion_tag("includes/footer_details.html", takes_context=True)
+def footer_details(context):
+    """The charity's registration numbers and the Donate link, each only once it is set."""
+    request = context.get("request")
+    if request is None:
+        return {}
+    return {"organisation": SiteSettings.for_request(request)}
+
+
+@register.inclusion_tag("includes/privacy_notice.html", takes_context=True)
+def privacy_notice(context):
+    """The privacy notice's legal details (home.blocks.PrivacyNoticeBlock): the controller from
+    the site settings, the retention periods from the code's own settings."""
+    request = context.get("request")
+    organisation = SiteSettings.for_request(request) if request is not None else None
+    return {
+        "organisation": organisation,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "declined_months": settings.MEMBERSHIP_DECLINED_RETENTION_MONTHS,
+        "suspected_days": settings.MEMBERSHIP_SUSPECTED_RETENTION_DAYS,
+        "contact_days": settings.CONTACT_MESSAGE_RETENTION_DAYS,
+        "search_days": settings.WAGTAILSEARCH_HITS_MAX_AGE,
+        "counts_days": math.ceil(signin.counts_kept_seconds() / 86400),
+        "known_address_days": settings.SIGNIN_KNOWN_ADDRESS_DAYS,
+        "log_days": settings.SERVER_LOG_RETENTION_DAYS,
+    }
 
 
 def _trail(context):

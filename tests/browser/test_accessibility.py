@@ -5,10 +5,13 @@ from urllib.parse import urlsplit
 
 from django.core.management import call_command
 
+from wagtail.models import Site
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from home.models import SiteSettings
 from news.models import NewsIndexPage
 from tests.factories import NewsItemPageFactory
 
@@ -32,6 +35,9 @@ PAGES = [
     "/accessibility/",
     "/join/",
     "/join/thanks/",
+    "/contact/",
+    "/contact/thanks/",
+    "/privacy/",
     "/no-such-page/",
     "/es/",
     "/es/noticias/",
@@ -39,6 +45,8 @@ PAGES = [
     "/es/noticias/2016/11/",
     "/es/informes/derechos-humanos/",
     "/es/afiliese/",
+    "/es/contacto/",
+    "/es/privacidad/",
     "/es/no-existe/",
 ]
 
@@ -64,6 +72,12 @@ def visit_join_form_with_errors(page, base_url):
     expect(page.get_by_role("alert")).to_be_visible()
 
 
+def visit_contact_form_with_errors(page, base_url):
+    page.goto(f"{base_url}/contact/")
+    page.get_by_role("button", name="Send my message").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
 def test_every_page_type_passes_axe(page, live_server, demo_site):
     failures = []
     for path in PAGES:
@@ -75,6 +89,27 @@ def test_every_page_type_passes_axe(page, live_server, demo_site):
     count, report = axe_violations(page)
     if count:
         failures.append(f"/join/ with errors:\n{report}")
+    visit_contact_form_with_errors(page, live_server.url)
+    count, report = axe_violations(page)
+    if count:
+        failures.append(f"/contact/ with errors:\n{report}")
+    # With every detail of the charity filled in: the contact details, the footer's numbers
+    # and Donate link, the privacy notice's controller.
+    organisation = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    organisation.legal_name = "Peru Support Group"
+    organisation.charity_number = "1234567"
+    organisation.company_number = "01234567"
+    organisation.postal_address = "1 Example Street\nLondon\nN1 1AA"
+    organisation.contact_email = "office@psg.example"
+    organisation.phone = "+44 20 7946 0000"
+    organisation.donate_url = "https://give.example.org/psg"
+    organisation.facebook_url = "https://www.facebook.com/psg.example"
+    organisation.save()
+    for path in ("/contact/", "/es/privacidad/"):
+        page.goto(f"{live_server.url}{path}")
+        count, report = axe_violations(page)
+        if count:
+            failures.append(f"{path} with the charity's details:\n{report}")
     assert not failures, "\n\n".join(failures)
 
 

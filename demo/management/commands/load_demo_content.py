@@ -21,7 +21,9 @@ from wagtail.models import Locale, Page, Site
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
+from contact.models import ContactPage
 from demo import content as demo
+from demo import content_es
 from demo.translations import translate_demo_content
 from home.models import HomePage, HomePageFeaturedBriefing, SiteSettings, StandardPage, Theme
 from regions.data import load_regions
@@ -33,6 +35,27 @@ DEMO_ROLE_USERS = [
     ("editor", "Demo", "Editor", "Editors"),
     ("secretary", "Demo", "Secretary", "Membership secretary"),
 ]
+
+
+def demo_words(pages, slug):
+    """The demo's title, summary and paragraphs for the page with this slug (English or
+    Spanish STANDARD_PAGES)."""
+    if isinstance(pages, dict):
+        title, _, summary, paragraphs = pages[slug]
+    else:
+        title, _, _, summary, paragraphs = next(page for page in pages if page[1] == slug)
+    return (title, summary, list(paragraphs))
+
+
+def page_words(page):
+    """A plain page's title, summary and paragraphs, as demo_words gives them, if it is live
+    with no draft changes (else None)."""
+    if not page.live or page.has_unpublished_changes:
+        return None
+    paragraphs = [block.value.source for block in page.body if block.block_type == "paragraph"]
+    if len(paragraphs) != len(page.body):
+        return None
+    return (page.title, page.summary, paragraphs)
 
 
 class Command(BaseCommand):
@@ -100,18 +123,23 @@ class Command(BaseCommand):
             )
             for title, text, theme_slugs in demo.BRIEFINGS
         ]
+        # A contact page an earlier version made as a plain page, untouched since, becomes the
+        # contact page type, in the same place in the tree.
+        contact_place = self.retire_plain_contact_page(home)
         standard_pages = {
             slug: self.child(
                 home,
-                StandardPage,
+                ContactPage if slug == demo.CONTACT_SLUG else StandardPage,
                 slug=slug,
                 title=title,
                 show_in_menus=in_menu,
                 summary=summary,
-                body=demo.body_paragraphs(paragraphs),
+                body=demo.standard_page_body(slug, paragraphs),
             )
             for title, slug, in_menu, summary, paragraphs in demo.STANDARD_PAGES
         }
+        if contact_place is not None:
+            standard_pages[demo.CONTACT_SLUG].move(contact_place, pos="left")
         join_page = self.child(
             home,
             apps.get_model("members", "JoinPage"),
@@ -157,11 +185,12 @@ class Command(BaseCommand):
         return themes
 
     def child(self, parent, model, *, title, slug=None, themes=(), regions=(), **fields):
-        """The child of `parent` with this slug; created and published if missing."""
+        """The child of `parent` with this slug; created and published if missing. A page an
+        editor made there, of another type, is kept."""
         slug = slug or slugify(title)
-        existing = model.objects.child_of(parent).filter(slug=slug).first()
+        existing = Page.objects.child_of(parent).filter(slug=slug).first()
         if existing is not None:
-            return existing
+            return existing.specific
         page = model(title=title, slug=slug, **fields)
         parent.add_child(instance=page)
         if themes:
@@ -171,6 +200,39 @@ class Command(BaseCommand):
         page.save_revision().publish()
         self.created += 1
         return page
+
+    def retire_plain_contact_page(self, home):
+        """Delete the demo's contact page made as a plain page (before the contact page type
+        existed), with its translations, if every copy still has the demo's own words, so that
+        it is made again as a ContactPage. Returns the page it stood before, to put the new one
+        there. A page an editor has changed is never touched."""
+        old = (
+            StandardPage.objects.child_of(home)
+            .exact_type(StandardPage)
+            .filter(slug=demo.CONTACT_SLUG)
+            .first()
+        )
+        if old is None:
+            return None
+        words = {
+            home.locale.language_code: demo_words(demo.STANDARD_PAGES, demo.CONTACT_SLUG),
+            "es": demo_words(content_es.STANDARD_PAGES, demo.CONTACT_SLUG),
+        }
+        copies = list(
+            StandardPage.objects.filter(translation_key=old.translation_key).select_related(
+                "locale"
+            )
+        )
+        if not all(page_words(page) == words.get(page.locale.language_code) for page in copies):
+            self.stderr.write(
+                "The contact page was changed by an editor, so it stays a plain page; make a "
+                "Contact page for the contact form (see Dashboard → Before you launch)."
+            )
+            return None
+        following = old.get_next_sibling()
+        for page in copies:
+            page.delete()
+        return following
 
     def membership_tiers(self):
         tier_model = apps.get_model("members", "MembershipTier")

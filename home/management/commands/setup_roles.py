@@ -69,6 +69,9 @@ EDITOR_MODELS = [
     "members.add_membershiptier",
     "members.change_membershiptier",
     "members.delete_membershiptier",
+    # Messages sent with the contact form: read, and deleted when a sender asks.
+    "contact.view_contactmessage",
+    "contact.delete_contactmessage",
 ]
 # Promoted search results, when the search promotions app is installed.
 EDITOR_SEARCH_PROMOTIONS = [

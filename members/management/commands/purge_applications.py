@@ -1,9 +1,12 @@
 """Data retention: delete declined applications after --declined-months and suspected spam after
---spam-days (counted from when each was received). Nothing else is ever deleted."""
+--spam-days (counted from when each was received; by default MEMBERSHIP_DECLINED_RETENTION_MONTHS
+and MEMBERSHIP_SUSPECTED_RETENTION_DAYS, which the privacy notice states). Nothing else is ever
+deleted."""
 
 import calendar
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -29,21 +32,22 @@ def day(moment):
 
 class Command(BaseCommand):
     help = (
-        "Delete declined membership applications older than --declined-months (default 12) "
-        "and suspected spam older than --spam-days (default 30)."
+        "Delete declined membership applications older than --declined-months and suspected "
+        "spam older than --spam-days (defaults: MEMBERSHIP_DECLINED_RETENTION_MONTHS, 12, and "
+        "MEMBERSHIP_SUSPECTED_RETENTION_DAYS, 30)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--declined-months",
             type=int,
-            default=12,
+            default=None,
             help="Keep declined applications this many months after they were received.",
         )
         parser.add_argument(
             "--spam-days",
             type=int,
-            default=30,
+            default=None,
             help="Keep suspected spam this many days after it was received.",
         )
         parser.add_argument(
@@ -51,6 +55,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, declined_months, spam_days, dry_run, **options):
+        if declined_months is None:
+            declined_months = settings.MEMBERSHIP_DECLINED_RETENTION_MONTHS
+        if spam_days is None:
+            spam_days = settings.MEMBERSHIP_SUSPECTED_RETENTION_DAYS
         if not 1 <= declined_months <= 1200:
             raise CommandError("--declined-months must be between 1 and 1200.")
         if not 1 <= spam_days <= 36500:

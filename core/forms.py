@@ -1,0 +1,75 @@
+"""What the site's public forms (the join form, the contact form) share: refusing control
+characters, and telling a person's post from an automated one.
+
+Two signs of a robot: it fills in the trap, a field people never see; and it posts within
+seconds of the form being shown, or with a form shown days ago (or with no signed note of when
+it was shown at all). A form reports what it saw (`automation_reason`); it refuses nothing
+itself, so the page decides what to do with a suspect post (keep it aside, never mail it on).
+"""
+
+import time
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+TRAP_FIELD = "leave_blank"
+STARTED_FIELD = "started"
+
+
+class Automation:
+    """Why a post looks automated (the codes stored with what was posted)."""
+
+    TRAP = "trap"
+    TOO_FAST = "too_fast"
+    BAD_TOKEN = "bad_token"
+    EXPIRED = "expired"
+
+
+def no_control_characters(value):
+    if any(ord(char) < 32 for char in value):
+        raise ValidationError(_("Please use ordinary letters and punctuation only (one line)."))
+
+
+def no_control_characters_but_line_breaks(value):
+    if any(ord(char) < 32 and char not in "\r\n\t" for char in value):
+        raise ValidationError(_("Please use ordinary letters and punctuation only."))
+
+
+def trap_field():
+    # People never see it (the template hides it, from screen readers too), while a robot
+    # filling in every field it finds fills it in. Its name, type and attributes are ones that
+    # browsers' autofill and password managers pass over.
+    return forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+def started_field():
+    return forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def started_token(salt, at=None):
+    """When the form was shown, signed so that it cannot be forged."""
+    return signing.dumps(time.time() if at is None else at, salt=salt)
+
+
+def automation_reason(data, *, salt, min_seconds, max_age_seconds):
+    """Why this post looks automated (an `Automation` code), or "" when it looks like a
+    person's."""
+    if data.get(TRAP_FIELD):
+        return Automation.TRAP
+    try:
+        started = float(
+            signing.loads(data.get(STARTED_FIELD, ""), salt=salt, max_age=max_age_seconds)
+        )
+    except signing.SignatureExpired:
+        return Automation.EXPIRED
+    except (signing.BadSignature, TypeError, ValueError):
+        return Automation.BAD_TOKEN
+    if time.time() - started < min_seconds:
+        return Automation.TOO_FAST
+    return ""
