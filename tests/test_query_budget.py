@@ -44,7 +44,7 @@ BUDGETS = {
     "/news/?region=loreto": (10, 31),
     "/news/regions/loreto/feed/": (11, 11),
     "/contact/": (9, 22),
-    "/no-such-page/": (6, 15),
+    "/no-such-page/": (6, 16),
     "/es/": (6, 33),
     "/es/noticias/": (10, 33),
     "/es/noticias/?page=2": (10, 33),
@@ -60,7 +60,7 @@ BUDGETS = {
     "/es/noticias/feed/": (12, 12),
     "/es/noticias/regions/loreto/": (11, 29),
     "/es/contacto/": (11, 26),
-    "/es/no-existe/": (7, 17),
+    "/es/no-existe/": (7, 18),
 }
 PAGES = list(BUDGETS)
 
