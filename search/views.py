@@ -53,8 +53,8 @@ DATE_FIELDS = {"news.NewsItemPage": "date"}
 
 
 def visible_pages(request):
-    """Every page a reader may see on this site, in any language: live, public and not past
-    its expiry."""
+    """Every page a reader may see on this site, in any language: live, public, not past its
+    expiry and not an alias."""
     pages = Page.objects.live().public()
     site = Site.find_for_request(request)
     if site is not None:
@@ -65,7 +65,10 @@ def visible_pages(request):
     # (Search backends filter on indexed fields only, so this is a subquery on the primary key;
     # migration 0003 indexes the few pages with an expiry date.)
     expired = Page.objects.filter(expire_at__lte=timezone.now()).values("pk")
-    return pages.exclude(pk__in=expired)
+    # An alias (a page shown again elsewhere in the tree, as a translation's untranslated
+    # parents are) repeats its original: the original is the result.
+    aliases = Page.objects.filter(alias_of__isnull=False).values("pk")
+    return pages.exclude(pk__in=expired).exclude(pk__in=aliases)
 
 
 def with_theme(pages, theme):

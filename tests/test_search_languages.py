@@ -390,6 +390,16 @@ class TestEachStoryOnce:
         assert len(english_cards) == 3
         assert "Chosen." in english(client, "Lima").content.decode()
 
+    def test_an_alias_is_no_translation(self, client, home_page, spanish):
+        # Translating an item before its index makes the Spanish index an alias of the English
+        # one: the same English words under /es/. The English page is the result, marked.
+        news = NewsIndexPageFactory(parent=home_page, intro="All the news from Quillabamba.")
+        item = NewsItemPageFactory(parent=news, title="Strike in Ayacucho")
+        item.copy_for_translation(spanish, copy_parents=True)
+        assert Page.objects.filter(locale=spanish, alias_of=news, live=True).exists()
+        assert cards(spanish_reader(client, "Quillabamba")) == [("News", "en-GB")]
+        assert cards(english(client, "Quillabamba")) == [("News", None)]
+
     def test_pages_of_results_count_stories(self, client, home_page, spanish_home, spanish):
         news = NewsIndexPageFactory(parent=home_page)
         translate(news, spanish, title="Noticias", slug="noticias")
