@@ -54,7 +54,10 @@ def block_form_data(block, state, prefix):
         for name, child_block in block.child_blocks.items():
             data |= block_form_data(child_block, state.get(name), f"{prefix}-{name}")
         return data
-    # A field: a chooser's state describes the chosen object, a checkbox sends "on" if ticked.
+    # A field: a chooser's state describes the chosen object, a checkbox sends "on" if ticked,
+    # a drop-down list its one chosen value (its state is a list).
+    if isinstance(block, blocks.ChoiceBlock) and isinstance(state, list):
+        return {prefix: state[0] if state else ""}
     if isinstance(state, dict):
         return {prefix: state["id"] if "id" in state else json.dumps(state)}
     if isinstance(state, bool):
