@@ -475,7 +475,7 @@ class TestGiftAidSchedule:
             # The site records no payments: the membership secretary fills the date in.
             assert row["Donation date"] in blank
             assert row["Aggregated donations"] in blank and row["Sponsored event"] in blank
-            assert re.fullmatch(r"\d\d/\d\d/25", row["Declaration date"])
+            assert re.fullmatch(r"\d\d/\d\d/\d\d", row["Declaration date"])
 
     def test_downloads_as_named_attachments(self, admin_client, members):
         response = admin_client.get(SCHEDULE)
