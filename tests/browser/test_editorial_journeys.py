@@ -317,7 +317,7 @@ def test_editors_other_tasks_and_the_secretarys_export(demo, sign_in, live_serve
     expect(secretary.get_by_role("main")).to_contain_text("José Núñez Quispe")
     guide_image(secretary, "export-applications")
     with secretary.expect_download() as download:
-        secretary.get_by_role("button", name="More actions").click()
+        secretary.get_by_role("button", name="More actions").first.click()
         secretary.get_by_role("link", name="Download CSV").click()
     assert download.value.suggested_filename.startswith("membership-applications")
     assert "José Núñez Quispe" in Path(download.value.path()).read_text(encoding="utf-8")
