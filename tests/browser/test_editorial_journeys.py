@@ -292,9 +292,10 @@ def test_editors_other_tasks_and_the_secretarys_export(demo, sign_in, live_serve
     editor.get_by_role("button", name="Add a recommended result").click()
     editor.get_by_role("button", name="Choose a page").click()
     chooser = editor.get_by_role("dialog")
-    chooser.get_by_role("row", name=re.compile("Peru Support Group")).get_by_role(
-        "link", name="Explore"
-    ).click()
+    # The English home page: the chooser lists each language's home page.
+    chooser.get_by_role("row", name=re.compile("Peru Support Group")).filter(
+        has_text="English"
+    ).get_by_role("link", name="Explore").click()
     chooser.get_by_role("link", name="Join us", exact=True).click()
     editor.get_by_label("Description").fill("How to join and what membership costs.")
     expect(editor.locator(".modal-backdrop")).to_have_count(0)  # the chooser has faded out
