@@ -26,6 +26,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, close_old_connections, connection, models
 from django.db.models import F
 from django.utils import timezone
@@ -299,3 +300,46 @@ class Worker:
                     return False
                 self.lock.wait(remaining)
             return True
+
+
+class SendDueCommand(BaseCommand):
+    """A feature's every-minute cron command: sends its emails that are still due (the worker
+    sends most straight after the commit; this sends what it did not reach), retrying failures
+    with growing gaps. A subclass names its `outbox`, its `send_due(limit=...)` and `what` it
+    sends ("membership email(s)")."""
+
+    outbox: Outbox
+    what: str
+
+    def send_due(self, *, limit: int) -> Outcome:
+        raise NotImplementedError
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=100,
+            help="Send at most this many emails in this run (the rest wait for the next).",
+        )
+        parser.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="First give every email that was given up (too many failed attempts) a new "
+            "round of attempts, for example once the mail settings are put right.",
+        )
+
+    def handle(self, *args, limit, retry_failed, **options):
+        if limit < 1:
+            raise CommandError("--limit must be at least 1.")
+        if retry_failed:
+            revived = self.outbox.revive_failed()
+            self.stdout.write(f"{revived} email(s) given up earlier will be tried again.")
+        outcome = self.send_due(limit=limit)
+        # Quiet when there was nothing to do: cron mails whatever a job prints.
+        if outcome.attempted or options["verbosity"] > 1:
+            self.stdout.write(
+                f"Sent {outcome.sent} {self.what}; {outcome.failed} failed"
+                + (f", {outcome.gave_up} of them given up" if outcome.gave_up else "")
+                + ("; stopped early: the mail server failed" if outcome.unreachable else "")
+                + "."
+            )
