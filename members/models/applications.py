@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from wagtail.admin.panels import FieldPanel
@@ -12,6 +11,7 @@ from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
 from core.i18n import in_reader_language
+from core.outbox import OutboxEmail
 
 
 class MembershipTier(TranslatableMixin, index.Indexed, models.Model):
@@ -183,7 +183,7 @@ class MembershipApplication(models.Model):
     applicant_email_record.fget.short_description = "confirmation to the applicant"
 
 
-class ApplicationEmail(models.Model):
+class ApplicationEmail(OutboxEmail):
     """One email an application needs, written in the same transaction as the application.
 
     Senders (the background worker, `send_membership_emails`) claim a row before sending it, so
@@ -194,24 +194,10 @@ class ApplicationEmail(models.Model):
         SECRETARY = "secretary", "To the membership secretary"
         APPLICANT = "applicant", "Confirmation to the applicant"
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Given up"
-
     application = models.ForeignKey(
         MembershipApplication, on_delete=models.CASCADE, related_name="emails"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    recipient = models.EmailField(max_length=254)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # When a sender may next try: now for a new email, later after a failure, and a while
-    # ahead while a sender holds it (so another does not send it twice).
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "application email"
@@ -222,16 +208,3 @@ class ApplicationEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} about application {self.application_id}"
-
-    def describe(self):
-        sent = timezone.localtime(self.sent_at) if self.sent_at else None
-        when = f"{sent.day} {sent:%B %Y, %H:%M}" if sent else ""
-        tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
-        if self.state == self.State.SENT:
-            return f"Sent to {self.recipient} on {when} ({tries})."
-        error = f" Last error: {self.last_error}" if self.last_error else ""
-        if self.state == self.State.FAILED:
-            return f"Not sent to {self.recipient}: given up after {tries}.{error}"
-        if not self.attempts:
-            return f"Waiting to be sent to {self.recipient}."
-        return f"Waiting to be sent to {self.recipient} ({tries} so far).{error}"
