@@ -140,6 +140,19 @@ def refuse(request: HttpRequest, retry_after: int) -> None:
     request.throttled_for = max(1, int(retry_after))
 
 
+def refused_post(request: HttpRequest, limit: Limit) -> int | None:
+    """For a form's post: the minutes this client must wait when it has reached `limit` (the
+    response becomes a 429, and nothing posted is checked or stored), else None, with the post
+    counted."""
+    client = subject(client_address(request))
+    if limit.reached(client):
+        wait = limit.retry_after(client)
+        refuse(request, wait)
+        return math.ceil(wait / 60)
+    limit.record(client)
+    return None
+
+
 def purge_expired(older_than_seconds: int, *, keep: Mapping[str, int] | None = None) -> int:
     """Delete events older than any window counts; returns how many went.
 

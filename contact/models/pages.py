@@ -6,8 +6,6 @@ emails recorded with what they are about and sent after the commit (core/outbox.
 message is stored before anything else, so a mail failure never loses one.
 """
 
-import math
-
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +17,7 @@ from django.utils.translation import gettext_noop
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from core.i18n import language_code
-from core.throttling import Limit, client_address, refuse, subject
+from core.throttling import Limit, refused_post
 from home.models import SiteSettings, StandardPage
 from home.seo import organisation
 
@@ -83,14 +81,11 @@ class ContactPage(RoutablePageMixin, StandardPage):
             return self.render_form(request, ContactForm(privacy_url=notice_url))
 
         form = ContactForm(request.POST, privacy_url=notice_url)
-        limit, client = contact_limit(), subject(client_address(request))
-        if limit.reached(client):
-            wait = limit.retry_after(client)
-            refuse(request, wait)
-            # A fresh form holding what they typed: nothing is checked or stored.
+        throttled_minutes = refused_post(request, contact_limit())
+        if throttled_minutes:
+            # A fresh form holding what they typed.
             kept = ContactForm(initial=form.kept_input(), privacy_url=notice_url)
-            return self.render_form(request, kept, throttled_minutes=math.ceil(wait / 60))
-        limit.record(client)
+            return self.render_form(request, kept, throttled_minutes=throttled_minutes)
 
         if not form.is_valid():
             return self.render_form(request, form)

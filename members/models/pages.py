@@ -1,8 +1,6 @@
 """The join page: it shows the tiers and the application form, and handles the form itself
 (as Wagtail's own form pages do), storing every application before anything else."""
 
-import math
-
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.http import HttpResponseNotAllowed
@@ -16,7 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from core.i18n import language_code
-from core.throttling import Limit, client_address, refuse, subject
+from core.throttling import Limit, refused_post
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
 
@@ -78,14 +76,11 @@ class JoinPage(RoutablePageMixin, BasePage):
             return self.render_form(request, ApplicationForm(privacy_url=privacy_url))
 
         form = ApplicationForm(request.POST, privacy_url=privacy_url)
-        limit, client = join_limit(), subject(client_address(request))
-        if limit.reached(client):
-            wait = limit.retry_after(client)
-            refuse(request, wait)
-            # A fresh form holding what they typed: nothing is checked or stored.
+        throttled_minutes = refused_post(request, join_limit())
+        if throttled_minutes:
+            # A fresh form holding what they typed.
             kept = ApplicationForm(initial=form.kept_input(), privacy_url=privacy_url)
-            return self.render_form(request, kept, throttled_minutes=math.ceil(wait / 60))
-        limit.record(client)
+            return self.render_form(request, kept, throttled_minutes=throttled_minutes)
 
         if not form.is_valid():
             return self.render_form(
