@@ -204,11 +204,21 @@ def _saved(sender, instance, created=False, update_fields=None, **kwargs) -> Non
         return
     if not _shown_on_pages(sender):
         return
+    if created and sender in settings_registry and _holds_only_defaults(instance):
+        return  # Wagtail makes a site's settings on first read: what pages showed already
     if isinstance(instance, DraftStateMixin):
         return  # drafts of snippets: `published` and `unpublished` say when readers see them
     if update_fields and set(update_fields) <= _BOOKKEEPING:
         return
     _purge_after_commit()
+
+
+def _holds_only_defaults(instance) -> bool:
+    return all(
+        getattr(instance, field.attname) == field.get_default()
+        for field in instance._meta.concrete_fields
+        if not field.primary_key and field.name != "site"
+    )
 
 
 def _deleted(sender, instance, **kwargs) -> None:

@@ -204,6 +204,22 @@ def test_one_purge_after_a_publish_commits_and_none_for_a_draft(
         assert len(purge_server.received) == len(set(purge_server.received)) == 2
 
 
+def test_settings_made_on_first_read_purge_nothing_and_a_setting_saved_purges(
+    home_page, purge_server, django_capture_on_commit_callbacks
+):
+    from home.models import SiteSettings
+
+    site = home_page.get_site()
+    with front_cache_at(purge_server.url):
+        with django_capture_on_commit_callbacks(execute=True):
+            settings_ = SiteSettings.for_site(site)  # Wagtail makes the row, with its defaults
+        assert settings_.pk and purge_server.received == []
+        with django_capture_on_commit_callbacks(execute=True):
+            settings_.charity_number = "1234567"
+            settings_.save()
+        assert purge_server.received
+
+
 # --- Through Varnish ------------------------------------------------------------------------
 
 
