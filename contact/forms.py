@@ -30,8 +30,11 @@ class ContactForm(forms.ModelForm):
             "email": _("Your email address"),
             "message": _("Your message"),
         }
+        # The model's help texts are for the editors who read the messages, not the sender.
         help_texts = {
+            "name": "",
             "email": _("We will reply to this address."),
+            "message": "",
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),

@@ -145,6 +145,14 @@ class TestThePage:
             '<a href="/privacy/">privacy notice</a> explains.' in html
         )
 
+    def test_speaks_to_the_sender_not_in_the_editors_words(self, client, spanish_contact_page):
+        for address in ("/contact/", "/es/contacto/"):
+            html = client.get(address).content.decode()
+            # The messages admin's help texts stay there.
+            assert "as they gave it" not in html and "What they wrote" not in html, address
+        # Control: the form's own hint for the sender is there.
+        assert "We will reply to this address." in client.get("/contact/").content.decode()
+
     def test_without_a_privacy_notice_chosen_it_names_it_without_a_link(self, client, contact_page):
         html = client.get("/contact/").content.decode()
         assert "as our privacy notice explains." in html
