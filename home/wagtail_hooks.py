@@ -142,6 +142,13 @@ def character_count_js():
     return format_html('<script src="{}" defer></script>', static("js/admin/character-count.js"))
 
 
+@hooks.register("insert_editor_js")
+def hold_submit_for_autosave_js():
+    return format_html(
+        '<script src="{}" defer></script>', static("js/admin/hold-submit-for-autosave.js")
+    )
+
+
 class RecentlyPublishedPanel(Component):
     """The pages most recently published among those the user may work on: the newest few in
     each language, so that a batch of translations does not hide the English (or the other way
