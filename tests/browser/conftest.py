@@ -88,10 +88,6 @@ def demo(home_page, settings):
     settings.DEMO_ADMIN_PASSWORD = PASSWORD
     call_command("load_demo_content", verbosity=0)
     settings.DEBUG = False
-    # Wagtail's autosave posts the form on a timer of its own. When its save lands at the same
-    # moment as a button the test presses, a new page can be created twice (same slug), so the
-    # journeys save only when they say so.
-    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
     return home_page
 
 
