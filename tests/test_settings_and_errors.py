@@ -1,5 +1,6 @@
 """Production settings are safe by default; error pages help readers and need no database."""
 
+import json
 import os
 import re
 import secrets
@@ -122,3 +123,107 @@ def test_500_page_needs_no_database(db, django_assert_num_queries):
     html = response.content.decode()
     assert "Sorry, something went wrong" in html
     assert 'href="/"' in html and "Traceback" not in html
+
+
+# Every optional integration production can switch on, as docs/configuration.md lists them.
+EVERY_INTEGRATION = {
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "www.example.org",
+    "SENTRY_DSN": "https://public@sentry.example.org/1",
+    "REDIS_URL": "redis://127.0.0.1:6379/15",
+    "EMAIL_HOST": "smtp.example.org",
+    "FRONTEND_CACHE_PURGE_URL": "http://127.0.0.1:6081",
+    "CLOUDFLARE_API_TOKEN": "a-token",
+    "CLOUDFLARE_ZONE_ID": "a-zone",
+}
+
+
+@pytest.mark.slow
+def test_production_with_every_integration_switched_on_passes_the_deploy_check():
+    result = run_production("check", "--deploy", "--fail-level", "WARNING", **EVERY_INTEGRATION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# A failing request carrying an applicant's details, in production settings with Sentry on;
+# the events Sentry would send are printed instead of sent.
+SENTRY_PROBE = """
+import json
+
+import django
+import sentry_sdk
+from sentry_sdk.transport import Transport
+
+django.setup()
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
+from django.urls import path
+
+events = []
+
+
+class Kept(Transport):
+    def capture_envelope(self, envelope):
+        events.extend(item.payload.json for item in envelope.items if item.payload.json)
+
+
+client = sentry_sdk.get_client()
+client.transport = Kept(client.options)
+
+
+def apply(request):
+    name, address = request.POST["name"], request.POST["address"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s, %s", [name, address])
+    raise RuntimeError("the register is unavailable")
+
+
+urlpatterns = [path("apply/", apply)]
+
+# The error page's stylesheet without a collectstatic manifest.
+storages = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}}
+with override_settings(ROOT_URLCONF=__name__, STORAGES=storages):
+    browser = Client(raise_request_exception=False, HTTP_HOST="www.example.org")
+    browser.cookies["sessionid"] = "a-session-of-ana"
+    response = browser.post(
+        "/apply/",
+        {"name": "Ana Quispe", "email": "ana@example.org", "address": "Jirón Puno 123"},
+        secure=True,
+    )
+sentry_sdk.flush()
+print(json.dumps({"status": response.status_code, "events": events}))
+"""
+
+
+@pytest.mark.slow
+def test_sentry_receives_no_body_variables_sql_parameters_or_cookies(tmp_path):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environment.update(
+        EVERY_INTEGRATION,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", SENTRY_PROBE],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["status"] == 500
+    sent = json.dumps(report["events"], ensure_ascii=False)
+    # Sentry is told what failed, where...
+    assert "the register is unavailable" in sent and '"function": "apply"' in sent
+    # ...and nothing the applicant sent.
+    for personal in ("Ana Quispe", "ana@example.org", "Jirón Puno", "a-session-of-ana"):
+        assert personal not in sent

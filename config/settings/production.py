@@ -54,11 +54,10 @@ if env("CLOUDFLARE_API_TOKEN", default=""):
 # Optional error reporting: set SENTRY_DSN to send errors (never personal data) to Sentry.
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
-    import sentry_sdk
+    from core import error_reporting
 
-    sentry_sdk.init(
-        dsn=SENTRY_DSN,
+    error_reporting.start(
+        SENTRY_DSN,
         environment=env("SENTRY_ENVIRONMENT", default="production"),
-        send_default_pii=False,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
