@@ -24,7 +24,7 @@ PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run run-production varnish test test-fast test-next lint format check install install-dev chromium services \
+.PHONY: run run-production varnish test test-fast test-next lint format check install install-dev chromium services lock \
 	test-sqlite test-postgres bench clean backup restore catalogues
 
 $(BIN)/python:
@@ -33,14 +33,25 @@ $(BIN)/python:
 	"$$python" -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# Reinstall only when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q .
+# Exactly the releases the lock files pin, their hashes checked: requirements/lock.txt for the
+# site (what production installs), requirements/dev-lock.txt with the tests' tools. Reinstalled
+# only when a lock file changes; `make lock` refreshes both from pyproject.toml.
+$(VENV)/.installed: requirements/lock.txt | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements/lock.txt
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q ".[dev]"
+$(VENV)/.installed-dev: requirements/dev-lock.txt | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements/dev-lock.txt
 	touch $(VENV)/.installed $@
+
+# The newest releases pyproject.toml allows, for every Python from 3.11 to 3.13 (universal
+# markers), with hashes; the tests' tools pinned beside the site's same releases.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--quiet --custom-compile-command "make lock"
+lock: | $(BIN)/python
+	$(BIN)/pip install -q uv
+	$(LOCK) --upgrade -o requirements/lock.txt
+	$(LOCK) --upgrade --extra dev -c requirements/lock.txt -o requirements/dev-lock.txt
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
