@@ -15,6 +15,12 @@ from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document-password door, throttled like the page-password one (core/signin.py).
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        signin.authenticate_with_document_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail's sitemap of live, public pages; each page gives its own addresses (BasePage).
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),

@@ -1,9 +1,11 @@
 """Sign-in protection: every door that checks a password counts its failures in the database.
 
 The doors: the admin's sign-in (/admin/login/), the site's own (/_util/login/, which opens the
-admin too) and the form of password-protected pages (/_util/authenticate_with_password/...).
-The first two share one form class, `LockoutLoginForm`; the third is Wagtail's view behind
-`authenticate_with_password` here. For a page password the "account" is the restriction.
+admin too), the form of password-protected pages (/_util/authenticate_with_password/...) and
+that of password-protected document collections (/documents/authenticate_with_password/...).
+The first two share one form class, `LockoutLoginForm`; the others are Wagtail's views behind
+`authenticate_with_password` and `authenticate_with_document_password` here. For a page or
+document password the "account" is the restriction.
 
 The rules (limits are settings, see config/settings/base.py):
 
@@ -46,6 +48,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -53,8 +56,9 @@ from django.utils.translation import ngettext
 from wagtail import views as wagtail_views
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.admin.views.account import get_user_login_form, password_reset_enabled
+from wagtail.documents.views import serve as document_views
 from wagtail.forms import PasswordViewRestrictionForm
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
 from .throttling import Limit, client_address, forget, record, refuse, subject
 
@@ -265,20 +269,12 @@ PAGE_PASSWORD_UNDER_ATTACK = _(
 )
 
 
-def authenticate_with_password(request, page_view_restriction_id, page_id):
-    """Wagtail's page-password view (wagtail.views.authenticate_with_password), throttled.
-
-    Wagtail's view checks the password: its redirect is a success, any other answer to a
-    posted password a failure.
-    """
-    password = request.POST.get("password", "") if request.method == "POST" else ""
-    if not password:  # showing the form, or the "required" error: nothing to count
-        return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
-    restriction = get_object_or_404(PageViewRestriction, pk=page_view_restriction_id)
-    page = get_object_or_404(Page, pk=page_id).specific
-    attempt = Attempt(
-        request, "page-password", f"page-password:{restriction.pk}", f"restriction {restriction.pk}"
-    )
+def _password_door(request, door, restriction, check, paused_response):
+    """Count a posted password at a restriction's door, as the sign-in form does: Wagtail's
+    view (`check`) compares it, and its redirect is a success, any other answer a failure."""
+    if not (request.method == "POST" and request.POST.get("password")):
+        return check()  # showing the form, or the "required" error: nothing to count
+    attempt = Attempt(request, door, f"{door}:{restriction.pk}", f"restriction {restriction.pk}")
     refusal = attempt.start()
     if refusal is not None:
         message = PAGE_PASSWORD_UNDER_ATTACK if refusal.rule == "account" else PAGE_PASSWORD_PAUSED
@@ -287,13 +283,40 @@ def authenticate_with_password(request, page_view_restriction_id, page_id):
             instance=restriction,
             message=message % {"wait": wait_text(refusal.retry_after)},
         )
-        action_url = reverse(
-            "wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk]
-        )
-        return page.serve_password_required_response(request, form, action_url)
-    response = wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+        return paused_response(form)
+    response = check()
     if 300 <= response.status_code < 400:
         attempt.succeeded()
     else:
         attempt.failed()
     return response
+
+
+def authenticate_with_password(request, page_view_restriction_id, page_id):
+    """Wagtail's page-password view (wagtail.views.authenticate_with_password), throttled."""
+    restriction = get_object_or_404(PageViewRestriction, pk=page_view_restriction_id)
+    page = get_object_or_404(Page, pk=page_id).specific
+    action_url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk])
+    return _password_door(
+        request,
+        "page-password",
+        restriction,
+        lambda: wagtail_views.authenticate_with_password(request, restriction.pk, page.pk),
+        lambda form: page.serve_password_required_response(request, form, action_url),
+    )
+
+
+def authenticate_with_document_password(request, restriction_id):
+    """Wagtail's collection-password view for documents, throttled like a page's."""
+    restriction = get_object_or_404(CollectionViewRestriction, pk=restriction_id)
+    action_url = reverse("wagtaildocs_authenticate_with_password", args=[restriction.pk])
+    template = getattr(
+        settings, "WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE", "wagtaildocs/password_required.html"
+    )
+    return _password_door(
+        request,
+        "document-password",
+        restriction,
+        lambda: document_views.authenticate_with_password(request, restriction.pk),
+        lambda form: TemplateResponse(request, template, {"form": form, "action_url": action_url}),
+    )

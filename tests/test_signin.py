@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db.models import F
 from django.shortcuts import resolve_url
@@ -17,7 +18,8 @@ from django.test import Client
 from django.utils import timezone
 
 from wagtail.admin.views.account import get_user_login_form
-from wagtail.models import PageViewRestriction
+from wagtail.documents.models import Document
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 import pytest
 
@@ -92,13 +94,52 @@ class PagePasswordDoor:
         return response.status_code == 200 and self.page.title in response.content.decode()
 
 
-@pytest.fixture(params=["admin", "site", "page-password"])
-def door(request, editor, private_page):
+class DocumentPasswordDoor(PagePasswordDoor):
+    name = "document-password"
+
+    def __init__(self, document, restriction):
+        self.document, self.restriction = document, restriction
+        self.path = f"/documents/authenticate_with_password/{restriction.pk}/"
+
+    def attempt(self, client, password, ip=HERE, account=None, **headers):
+        data = {"password": password, "return_url": self.document.url}
+        return client.post(self.path, data, REMOTE_ADDR=ip, **headers)
+
+    def let_in(self, client):
+        response = client.get(self.document.url)
+        return response.streaming and b"".join(response.streaming_content) == MINUTES
+
+
+MINUTES = b"Minutes of the Lima meeting\n"
+
+
+@pytest.fixture
+def private_document(db):
+    root = Collection.get_first_root_node()
+    collection = root.add_child(name="Board papers")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=collection,
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password=PAGE_PASSWORD,
+    )
+    document = Document.objects.create(
+        title="Lima minutes",
+        collection=collection,
+        file=ContentFile(MINUTES, name="lima-minutes.txt"),
+    )
+    yield document, restriction
+    document.file.delete(save=False)
+
+
+@pytest.fixture(params=["admin", "site", "page-password", "document-password"])
+def door(request, editor):
     if request.param == "admin":
         return SignInDoor("admin", "/admin/login/")
     if request.param == "site":
         return SignInDoor("site", "/_util/login/")
-    return PagePasswordDoor(*private_page)
+    if request.param == "page-password":
+        return PagePasswordDoor(*request.getfixturevalue("private_page"))
+    return DocumentPasswordDoor(*request.getfixturevalue("private_document"))
 
 
 def assert_paused(response, door, text=None):
@@ -228,8 +269,24 @@ class TestEveryDoor:
         assert messages[5].startswith("Sign-in refused: ") and "rule=pair" in messages[5]
         assert all(f"address={HERE}" in message for message in messages)
         assert all(secret not in message and "\n" not in message for message in messages)
-        if door.name != "page-password":
+        if isinstance(door, SignInDoor):
             assert "account='edi\\ntor'" in messages[0]
+
+
+def test_thirty_document_password_guesses_are_answered_429_before_the_right_one(
+    private_document,
+):
+    door = DocumentPasswordDoor(*private_document)
+    guesser = Client()
+    answers = [door.attempt(guesser, f"guess-{n}").status_code for n in range(30)]
+    assert answers[:5] == [200] * 5
+    assert answers[5:] == [429] * 25
+    assert_paused(door.attempt(guesser, PAGE_PASSWORD), door)
+    assert not door.let_in(guesser)
+    # Control: a reader who did nothing wrong gets in with the right password.
+    reader = Client()
+    assert door.attempt(reader, PAGE_PASSWORD, ip=ELSEWHERE).status_code == 302
+    assert door.let_in(reader)
 
 
 class TestAcrossDoors:
