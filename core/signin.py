@@ -18,16 +18,19 @@ The rules (limits are settings, see config/settings/base.py):
     many accounts.
 (c) An account with SIGNIN_FAILURES_PER_ACCOUNT (100) failures within
     SIGNIN_ACCOUNT_WINDOW_SECONDS (an hour), from anywhere, is under a distributed attack
-    (many addresses, each below (a)). Until the failures age out it accepts sign-ins only
-    from addresses that signed in to it successfully within SIGNIN_KNOWN_ADDRESS_DAYS (90):
-    its usual users carry on; a new address must wait, which is the price of the attack.
+    (many addresses, each below (a)). Until the failures age out, an address that has not
+    signed in to it within SIGNIN_KNOWN_ADDRESS_DAYS (90) is slowed, never refused: its first
+    try is always checked, but after a failure it waits out the window before the next
+    (one try per window instead of five). Its usual users carry on as before, and a person
+    with the right password gets in from anywhere. The active superusers are emailed once
+    per attack (once per account window), after the response.
 
 Every door and both sign-in pages count together: five wrong passwords at the admin and at
 the site's page are the same five. A success clears its pair's failures (not the address's
 or the account's: a guesser who owns one account cannot wipe their own record with it) and
 records the address as known to the account. A refused attempt is not counted, as its
-password is never checked, so a correct password from another address is never refused
-because someone else guessed wrong, except under (c), and then only from a new address.
+password is never checked, so a correct password from an address that has not itself guessed
+wrong is never refused because someone else did.
 
 Each attempt is recorded before its password is checked and taken back if it succeeds or is
 refused (core/throttling.py): simultaneous guesses cannot slip past a limit together. Counts
@@ -44,10 +47,13 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -60,12 +66,15 @@ from wagtail.documents.views import serve as document_views
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
+from .outbox import send_soon
 from .throttling import Limit, client_address, forget, record, refuse, subject
 
 logger = logging.getLogger(__name__)
 
-# Scopes of core.ThrottleEvent. KNOWN events are successes: an address an account trusts.
+# Scopes of core.ThrottleEvent. KNOWN events are successes: an address an account trusts;
+# ALERT events the administrators told of an attack on an account.
 PAIR, ADDRESS, ACCOUNT, KNOWN = "signin-pair", "signin-address", "signin-account", "signin-known"
+ALERT = "signin-alert"
 # Kept in logs: enough to recognise a username, not a pasted essay.
 _LOGGED_LENGTH = 150
 
@@ -76,6 +85,8 @@ class Rules:
     address: Limit
     account: Limit
     known: Limit
+    # Under attack (c): a new address's one try per window.
+    one_try: Limit
 
 
 def rules() -> Rules:
@@ -88,6 +99,7 @@ def rules() -> Rules:
             ACCOUNT, settings.SIGNIN_FAILURES_PER_ACCOUNT, settings.SIGNIN_ACCOUNT_WINDOW_SECONDS
         ),
         known=Limit(KNOWN, 1, settings.SIGNIN_KNOWN_ADDRESS_DAYS * 86400),
+        one_try=Limit(PAIR, 1, window),
     )
 
 
@@ -147,8 +159,12 @@ class Attempt:
             rule, limit, key = "pair", r.pair, self.pair_key
         elif r.address.exceeded(self.address_key):
             rule, limit, key = "address", r.address, self.address_key
-        elif r.account.exceeded(self.account_key) and not r.known.reached(self.pair_key):
-            rule, limit, key = "account", r.account, self.account_key
+        elif (
+            r.account.exceeded(self.account_key)
+            and not r.known.reached(self.pair_key)
+            and r.one_try.exceeded(self.pair_key)
+        ):
+            rule, limit, key = "account", r.one_try, self.pair_key
         else:
             return None
         forget(self.ids)
@@ -168,6 +184,39 @@ class Attempt:
         logger.warning(
             "Sign-in failed: door=%s account=%r address=%s", self.door, self.label, self.address
         )
+        if self.rules.account.exceeded(self.account_key):
+            self.alert()
+
+    def alert(self) -> None:
+        """Tell the administrators of the attack, once per account window: of simultaneous
+        failures, only the one whose record came first sends it."""
+        alerts = Limit(ALERT, 1, self.rules.account.seconds)
+        (mine,) = record((alerts, self.account_key))
+        if alerts.oldest(self.account_key) != mine:
+            forget([mine])
+            return
+        recipients = list(
+            get_user_model()
+            .objects.filter(is_active=True, is_superuser=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        logger.warning("Sign-in attack: door=%s account=%r", self.door, self.label)
+        if recipients:
+            minutes = self.rules.pair.seconds // 60
+            body = render_to_string(
+                "core/email/attack_alert.txt",
+                {
+                    "door": self.door,
+                    "account": self.label,
+                    "failures": self.rules.account.events,
+                    "hours": max(1, self.rules.account.seconds // 3600),
+                    "minutes": minutes,
+                    "site_name": settings.WAGTAIL_SITE_NAME,
+                },
+            )
+            subject = f"{settings.WAGTAIL_SITE_NAME}: many wrong passwords at {self.door}"
+            send_soon(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
 
     def succeeded(self) -> None:
         r = self.rules
@@ -189,8 +238,8 @@ class LockoutLoginForm(LoginForm):
     )
     under_attack_message = _(
         "Too many failed sign-in attempts have been made to this account from elsewhere, so "
-        "for its protection it accepts sign-ins only from connections it has been used from "
-        "before. Please try again in %(wait)s, from a network where you have signed in "
+        "for its protection a connection it has not been used from before has one try at a "
+        "time. Please try again in %(wait)s, or from a network where you have signed in "
         "before, or ask another administrator for help."
     )
 
@@ -263,9 +312,9 @@ PAGE_PASSWORD_PAUSED = _(
     "gave it to you."
 )
 PAGE_PASSWORD_UNDER_ATTACK = _(
-    "This page’s password has been tried too many times from elsewhere, so for now it is "
-    "accepted only from connections that have used it before. Please try again in "
-    "%(wait)s, or ask whoever gave you the password."
+    "This password has been tried too many times from elsewhere, so for now a connection "
+    "that has not used it before has one try at a time. Please try again in %(wait)s, or "
+    "ask whoever gave you the password."
 )
 
 

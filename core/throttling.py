@@ -102,6 +102,10 @@ class Limit:
         ends = boundary + datetime.timedelta(seconds=self.seconds)
         return max(1, math.ceil((ends - timezone.now()).total_seconds()))
 
+    def oldest(self, key: str) -> int | None:
+        """The id of `key`'s oldest event in the window, if any."""
+        return self._recent(key).order_by("pk").values_list("pk", flat=True).first()
+
     def record(self, key: str) -> None:
         ThrottleEvent.objects.create(scope=self.scope, subject=key)
 

@@ -8,6 +8,7 @@ from io import StringIO
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -25,6 +26,7 @@ import pytest
 
 from core import signin
 from core.models import ThrottleEvent
+from core.outbox import site_mail
 from core.signin import Attempt, LockoutLoginForm
 from tests.factories import StandardPageFactory
 
@@ -56,7 +58,7 @@ def private_page(home_page):
 
 class SignInDoor:
     paused = "Too many failed sign-in attempts"
-    under_attack = "accepts sign-ins only from connections it has been used from before"
+    under_attack = "a connection it has not been used from before has one try at a time"
     wrong = "password didn"
 
     def __init__(self, name, path, right=PASSWORD):
@@ -76,7 +78,7 @@ class SignInDoor:
 
 class PagePasswordDoor:
     paused = "Too many wrong passwords have been tried"
-    under_attack = "accepted only from connections that have used it before"
+    under_attack = "a connection that has not used it before has one try at a time"
     wrong = "The password you have entered is not correct"
     right = PAGE_PASSWORD
     name = "page-password"
@@ -199,26 +201,34 @@ class TestEveryDoor:
         assert door.attempt(client, door.right).status_code == 302
         assert door.let_in(client)
 
-    def test_an_account_under_attack_accepts_only_addresses_it_knows(self, door, settings):
+    def test_under_attack_a_new_address_is_slowed_never_refused(self, door, settings):
         settings.SIGNIN_FAILURES_PER_ACCOUNT = 10
         known = Client()
         assert door.attempt(known, door.right, ip="192.0.2.1").status_code == 302
         # Many addresses, each far below its own limit.
-        for n in range(9):
+        for n in range(8):
             door.attempt(Client(), "wrong", ip=f"198.51.100.{n + 10}")
-        # Control: nine failures in the hour, a new address still gets in (and is known now).
+        # Control: below the limit, a mistake from a new address is forgiven at once.
+        door.attempt(Client(), "wrong", ip="192.0.2.2")
         assert door.attempt(Client(), door.right, ip="192.0.2.2").status_code == 302
         door.attempt(Client(), "wrong", ip="198.51.100.99")
+        # Under attack: a new address's first try is checked, right or wrong...
         new = Client()
-        response = door.attempt(new, door.right, ip="192.0.2.3")
-        assert_paused(response, door, door.under_attack)
-        assert not door.let_in(new)
-        for ip in ("192.0.2.1", "192.0.2.2"):
-            assert door.attempt(Client(), door.right, ip=ip).status_code == 302
-        # The failures age out of the hour: new addresses are welcome again.
-        later(3601)
         assert door.attempt(new, door.right, ip="192.0.2.3").status_code == 302
         assert door.let_in(new)
+        slow = Client()
+        assert door.attempt(slow, "wrong", ip="192.0.2.4").status_code == 200
+        # ...but after a failure it waits out the window, right password or not.
+        response = door.attempt(slow, door.right, ip="192.0.2.4")
+        assert_paused(response, door, door.under_attack)
+        assert int(response["Retry-After"]) > 890
+        assert not door.let_in(slow)
+        # Addresses it knows carry on as before.
+        door.attempt(Client(), "wrong", ip="192.0.2.1")
+        assert door.attempt(Client(), door.right, ip="192.0.2.1").status_code == 302
+        later(901)
+        assert door.attempt(slow, door.right, ip="192.0.2.4").status_code == 302
+        assert door.let_in(slow)
 
     def test_counts_are_in_the_database_shared_by_clients_not_in_the_cache(self, door):
         for client, failures in ((Client(), 3), (Client(), 2)):
@@ -287,6 +297,35 @@ def test_thirty_document_password_guesses_are_answered_429_before_the_right_one(
     reader = Client()
     assert door.attempt(reader, PAGE_PASSWORD, ip=ELSEWHERE).status_code == 302
     assert door.let_in(reader)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_attack_from_two_addresses_refuses_no_reader_and_tells_an_administrator_once(
+    private_page, editor, settings
+):
+    # Two addresses, each guessing up to its own limit, put the page's password under attack.
+    settings.SIGNIN_FAILURES_PER_ACCOUNT = 8
+    get_user_model().objects.create_user("away", "away@example.org", is_superuser=True)
+    get_user_model().objects.create_user("author", "author@example.org")
+    door = PagePasswordDoor(*private_page)
+
+    def guess_until_paused(ip):
+        answers = [door.attempt(Client(), "wrong", ip=ip).status_code for _ in range(6)]
+        assert answers[-1] == 429
+
+    for ip in (HERE, ELSEWHERE):
+        guess_until_paused(ip)
+    later(901)  # the two come back after their pause
+    for ip in (HERE, ELSEWHERE):
+        guess_until_paused(ip)
+    # A reader with the right password, from a third address, is let in.
+    reader = Client()
+    assert door.attempt(reader, PAGE_PASSWORD, ip="192.0.2.30").status_code == 302
+    assert door.let_in(reader)
+    # The administrators were told, once, after the responses.
+    assert site_mail.wait_until_idle(timeout=10)
+    assert [sorted(m.to) for m in mail.outbox] == [["away@example.org", "editor@example.org"]]
+    assert "slowing the guessing" in mail.outbox[0].body
 
 
 class TestAcrossDoors:

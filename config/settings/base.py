@@ -204,7 +204,7 @@ else:
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 
 # Sign-in protection (core/signin.py explains the rules). Failures at every door (the admin's
-# sign-in, the site's, page passwords) are counted together in the database.
+# sign-in, the site's, page and document passwords) are counted together in the database.
 WAGTAILADMIN_USER_LOGIN_FORM = "core.signin.LockoutLoginForm"
 # (a) One account from one address: failures allowed within the window before a pause.
 SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env.int(
@@ -215,8 +215,8 @@ SIGNIN_FAILURES_PER_ADDRESS = env.int("SIGNIN_FAILURES_PER_ADDRESS", default=20)
 # The window of (a) and (b), in seconds: a pause ends as failures age out of it.
 SIGNIN_FAILURE_WINDOW_SECONDS = env.int("SIGNIN_FAILURE_WINDOW_SECONDS", default=900)
 # (c) One account, from anywhere: past this many failures within SIGNIN_ACCOUNT_WINDOW_SECONDS
-# it accepts sign-ins only from addresses that signed in to it within
-# SIGNIN_KNOWN_ADDRESS_DAYS.
+# an address that has not signed in to it within SIGNIN_KNOWN_ADDRESS_DAYS has one try per
+# window (slowed, never refused), and the superusers are emailed once.
 SIGNIN_FAILURES_PER_ACCOUNT = env.int("SIGNIN_FAILURES_PER_ACCOUNT", default=100)
 SIGNIN_ACCOUNT_WINDOW_SECONDS = env.int("SIGNIN_ACCOUNT_WINDOW_SECONDS", default=3600)
 SIGNIN_KNOWN_ADDRESS_DAYS = env.int("SIGNIN_KNOWN_ADDRESS_DAYS", default=90)
