@@ -290,7 +290,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="website@localhost")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Membership: the join form (members/) ----------------------------------------------------
-# Posts of the join form one client address may make in an hour; more are answered 429.
+# Applications one client address may make in an hour (only stored posts count); more are
+# stored as suspected spam ("rate"), never refused.
 MEMBERSHIP_JOIN_POSTS_PER_HOUR = env.int("MEMBERSHIP_JOIN_POSTS_PER_HOUR", default=5)
 # A form sent sooner than this after it was shown, or later than this many hours, is kept as
 # suspected spam (never emailed on) for the membership secretary to judge.
@@ -315,7 +316,8 @@ MEMBERSHIP_SUSPECTED_RETENTION_DAYS = env.int("MEMBERSHIP_SUSPECTED_RETENTION_DA
 # -----------------------------------------------------------------------------------------
 
 # The contact form (contact/) ------------------------------------------------------------
-# Posts of the contact form one client address may make in an hour; more are answered 429.
+# Messages one client address may send in an hour (only stored posts count); more are stored
+# as suspected spam ("rate"), never refused.
 CONTACT_POSTS_PER_HOUR = env.int("CONTACT_POSTS_PER_HOUR", default=5)
 # As the join form's: sooner or later than this, a message is kept as suspected spam (never
 # mailed on) for editors to judge.
