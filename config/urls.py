@@ -7,13 +7,19 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from core import signin
+from core import password_reset, signin
 from core.sitemap import Sitemap
 from core.views import health
 from home.views import robots_txt, security_txt
 from search import views as search_views
 
 urlpatterns = [
+    # Wagtail's password reset, limited and mailing after the response (core/password_reset.py).
+    path(
+        "admin/password_reset/",
+        password_reset.PasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document-password door, throttled like the page-password one (core/signin.py).
     path(

@@ -566,6 +566,7 @@ def test_the_defaults_are_the_documented_ones():
     assert base.SIGNIN_FAILURES_PER_ACCOUNT == 100
     assert base.SIGNIN_ACCOUNT_WINDOW_SECONDS == 3600
     assert base.SIGNIN_KNOWN_ADDRESS_DAYS == 90
+    assert (base.PASSWORD_RESETS_PER_ADDRESS, base.PASSWORD_RESETS_PER_EMAIL) == (5, 3)
     assert base.TRUSTED_PROXY_COUNT == 0
     assert not hasattr(django_settings, "LOGIN_LOCKOUT_PER_USER")
 

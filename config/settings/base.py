@@ -220,6 +220,12 @@ SIGNIN_FAILURE_WINDOW_SECONDS = env.int("SIGNIN_FAILURE_WINDOW_SECONDS", default
 SIGNIN_FAILURES_PER_ACCOUNT = env.int("SIGNIN_FAILURES_PER_ACCOUNT", default=100)
 SIGNIN_ACCOUNT_WINDOW_SECONDS = env.int("SIGNIN_ACCOUNT_WINDOW_SECONDS", default=3600)
 SIGNIN_KNOWN_ADDRESS_DAYS = env.int("SIGNIN_KNOWN_ADDRESS_DAYS", default=90)
+# The admin's password reset (core/password_reset.py): requests an hour from one client
+# address (more are answered 429), and links sent an hour to one email address (more are not
+# sent; the answer is the same).
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "core.password_reset.PasswordResetForm"
+PASSWORD_RESETS_PER_ADDRESS = env.int("PASSWORD_RESETS_PER_ADDRESS", default=5)
+PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", default=3)
 for _name in (
     "SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS",
     "SIGNIN_FAILURES_PER_ADDRESS",
@@ -227,6 +233,8 @@ for _name in (
     "SIGNIN_FAILURES_PER_ACCOUNT",
     "SIGNIN_ACCOUNT_WINDOW_SECONDS",
     "SIGNIN_KNOWN_ADDRESS_DAYS",
+    "PASSWORD_RESETS_PER_ADDRESS",
+    "PASSWORD_RESETS_PER_EMAIL",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")
