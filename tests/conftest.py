@@ -15,6 +15,7 @@ from wagtail.models import Collection, Locale, Page, Site
 import pytest
 from wagtail_localize.models import Translation
 
+from core.outbox import site_mail
 from home.models import HomePage
 from regions.data import load_regions
 from regions.models import Region
@@ -219,3 +220,10 @@ def use_smtp(settings, port, timeout):
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = timeout
+
+
+@pytest.fixture(autouse=True)
+def site_mail_sent():
+    """Mail handed to the background sender (core.outbox.send_soon) goes within its test."""
+    yield
+    assert site_mail.wait_until_idle(timeout=30)

@@ -299,7 +299,6 @@ def test_thirty_document_password_guesses_are_answered_429_before_the_right_one(
     assert door.let_in(reader)
 
 
-@pytest.mark.django_db(transaction=True)
 def test_an_attack_from_two_addresses_refuses_no_reader_and_tells_an_administrator_once(
     private_page, editor, settings
 ):
