@@ -106,15 +106,12 @@ class JoinPage(RoutablePageMixin, BasePage):
             application.language = language_code()
             # The declaration's words as the form showed them: HMRC asks for a record.
             application.gift_aid_wording = form.declaration_made()
-            earlier = (
-                MembershipApplication.objects.filter(
+            earlier = None
+            if reason in ("", SpamReason.REPEAT):  # what looks automated is never emailed on
+                earlier = MembershipApplication.objects.filter(
                     email__iexact=application.email, status=MembershipApplication.Status.NEW
                 ).first()
-                if reason in ("", SpamReason.REPEAT)
-                else None
-            )
-            if earlier is not None:
-                reason = SpamReason.REPEAT
+                reason = SpamReason.REPEAT if earlier else reason
             if reason:
                 # Kept for a person to judge, and never emailed on.
                 application.status = MembershipApplication.Status.SUSPECTED
