@@ -191,6 +191,8 @@ class Attempt:
         """Tell the administrators of the attack, once per account window: of simultaneous
         failures, only the one whose record came first sends it."""
         alerts = Limit(ALERT, 1, self.rules.account.seconds)
+        if alerts.reached(self.account_key):
+            return
         (mine,) = record((alerts, self.account_key))
         if alerts.oldest(self.account_key) != mine:
             forget([mine])
