@@ -7,14 +7,26 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from core import signin
+from core import password_reset, signin
 from core.sitemap import Sitemap
 from core.views import health
 from home.views import robots_txt, security_txt
 from search import views as search_views
 
 urlpatterns = [
+    # Wagtail's password reset, limited and mailing after the response (core/password_reset.py).
+    path(
+        "admin/password_reset/",
+        password_reset.PasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document-password door, throttled like the page-password one (core/signin.py).
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        signin.authenticate_with_document_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail's sitemap of live, public pages; each page gives its own addresses (BasePage).
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),

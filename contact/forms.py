@@ -101,7 +101,3 @@ class ContactForm(forms.ModelForm):
             max_age_seconds=settings.CONTACT_FORM_MAX_AGE_HOURS * 3600,
         )
         return ContactMessage.SpamReason(reason) if reason else ""
-
-    def kept_input(self):
-        """What the sender typed, to show again in a fresh form (a refused post)."""
-        return {name: self.data[name] for name in ContactMessage.SENDER_FIELDS if name in self.data}

@@ -25,6 +25,8 @@ class Automation:
     TOO_FAST = "too_fast"
     BAD_TOKEN = "bad_token"
     EXPIRED = "expired"
+    # Not the form's own finding: the page counts posts per client address (core.throttling).
+    RATE = "rate"
 
 
 def no_control_characters(value):

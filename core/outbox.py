@@ -10,6 +10,10 @@ claims a row before sending it, so the worker and the command never both send on
 attempt is retried later (1, 2, 4 … 60 minutes apart) up to a number of attempts, and every
 attempt is recorded on the row. Used by the membership applications (members/notifications.py)
 and the contact form (contact/notifications.py).
+
+Mail that is about no stored record (a password-reset link, an alert to the administrators)
+goes through `send_soon`: the same kind of background worker sends it after the response, and
+a failure is logged, not retried (a reset link is not worth keeping in the database).
 """
 
 from __future__ import annotations
@@ -343,3 +347,22 @@ class SendDueCommand(BaseCommand):
                 + ("; stopped early: the mail server failed" if outcome.unreachable else "")
                 + "."
             )
+
+
+logger = logging.getLogger(__name__)
+
+
+def _send_message(message: EmailMessage) -> Outcome:
+    message.send()
+    return Outcome(sent=1)
+
+
+# Its failure is logged without the message: no address or link reaches the log.
+site_mail = Worker(
+    "site-emails", _send_message, logger=logger, failure="Could not send a site email (%.0s)"
+)
+
+
+def send_soon(message: EmailMessage) -> None:
+    """Send `message` from the background worker, never in the request (see above)."""
+    site_mail.submit(message)

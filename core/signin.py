@@ -1,9 +1,11 @@
 """Sign-in protection: every door that checks a password counts its failures in the database.
 
 The doors: the admin's sign-in (/admin/login/), the site's own (/_util/login/, which opens the
-admin too) and the form of password-protected pages (/_util/authenticate_with_password/...).
-The first two share one form class, `LockoutLoginForm`; the third is Wagtail's view behind
-`authenticate_with_password` here. For a page password the "account" is the restriction.
+admin too), the form of password-protected pages (/_util/authenticate_with_password/...) and
+that of password-protected document collections (/documents/authenticate_with_password/...).
+The first two share one form class, `LockoutLoginForm`; the others are Wagtail's views behind
+`authenticate_with_password` and `authenticate_with_document_password` here. For a page or
+document password the "account" is the restriction.
 
 The rules (limits are settings, see config/settings/base.py):
 
@@ -16,16 +18,19 @@ The rules (limits are settings, see config/settings/base.py):
     many accounts.
 (c) An account with SIGNIN_FAILURES_PER_ACCOUNT (100) failures within
     SIGNIN_ACCOUNT_WINDOW_SECONDS (an hour), from anywhere, is under a distributed attack
-    (many addresses, each below (a)). Until the failures age out it accepts sign-ins only
-    from addresses that signed in to it successfully within SIGNIN_KNOWN_ADDRESS_DAYS (90):
-    its usual users carry on; a new address must wait, which is the price of the attack.
+    (many addresses, each below (a)). Until the failures age out, an address that has not
+    signed in to it within SIGNIN_KNOWN_ADDRESS_DAYS (90) is slowed, never refused: its first
+    try is always checked, but after a failure it waits out the window before the next
+    (one try per window instead of five). Its usual users carry on as before, and a person
+    with the right password gets in from anywhere. The active superusers are emailed once
+    per attack (once per account window), after the response.
 
 Every door and both sign-in pages count together: five wrong passwords at the admin and at
 the site's page are the same five. A success clears its pair's failures (not the address's
 or the account's: a guesser who owns one account cannot wipe their own record with it) and
 records the address as known to the account. A refused attempt is not counted, as its
-password is never checked, so a correct password from another address is never refused
-because someone else guessed wrong, except under (c), and then only from a new address.
+password is never checked, so a correct password from an address that has not itself guessed
+wrong is never refused because someone else did.
 
 Each attempt is recorded before its password is checked and taken back if it succeeds or is
 refused (core/throttling.py): simultaneous guesses cannot slip past a limit together. Counts
@@ -42,10 +47,14 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -53,15 +62,19 @@ from django.utils.translation import ngettext
 from wagtail import views as wagtail_views
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.admin.views.account import get_user_login_form, password_reset_enabled
+from wagtail.documents.views import serve as document_views
 from wagtail.forms import PasswordViewRestrictionForm
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
+from .outbox import send_soon
 from .throttling import Limit, client_address, forget, record, refuse, subject
 
 logger = logging.getLogger(__name__)
 
-# Scopes of core.ThrottleEvent. KNOWN events are successes: an address an account trusts.
+# Scopes of core.ThrottleEvent. KNOWN events are successes: an address an account trusts;
+# ALERT events the administrators told of an attack on an account.
 PAIR, ADDRESS, ACCOUNT, KNOWN = "signin-pair", "signin-address", "signin-account", "signin-known"
+ALERT = "signin-alert"
 # Kept in logs: enough to recognise a username, not a pasted essay.
 _LOGGED_LENGTH = 150
 
@@ -72,6 +85,8 @@ class Rules:
     address: Limit
     account: Limit
     known: Limit
+    # Under attack (c): a new address's one try per window.
+    one_try: Limit
 
 
 def rules() -> Rules:
@@ -84,6 +99,7 @@ def rules() -> Rules:
             ACCOUNT, settings.SIGNIN_FAILURES_PER_ACCOUNT, settings.SIGNIN_ACCOUNT_WINDOW_SECONDS
         ),
         known=Limit(KNOWN, 1, settings.SIGNIN_KNOWN_ADDRESS_DAYS * 86400),
+        one_try=Limit(PAIR, 1, window),
     )
 
 
@@ -143,8 +159,12 @@ class Attempt:
             rule, limit, key = "pair", r.pair, self.pair_key
         elif r.address.exceeded(self.address_key):
             rule, limit, key = "address", r.address, self.address_key
-        elif r.account.exceeded(self.account_key) and not r.known.reached(self.pair_key):
-            rule, limit, key = "account", r.account, self.account_key
+        elif (
+            r.account.exceeded(self.account_key)
+            and not r.known.reached(self.pair_key)
+            and r.one_try.exceeded(self.pair_key)
+        ):
+            rule, limit, key = "account", r.one_try, self.pair_key
         else:
             return None
         forget(self.ids)
@@ -164,6 +184,41 @@ class Attempt:
         logger.warning(
             "Sign-in failed: door=%s account=%r address=%s", self.door, self.label, self.address
         )
+        if self.rules.account.exceeded(self.account_key):
+            self.alert()
+
+    def alert(self) -> None:
+        """Tell the administrators of the attack, once per account window: of simultaneous
+        failures, only the one whose record came first sends it."""
+        alerts = Limit(ALERT, 1, self.rules.account.seconds)
+        if alerts.reached(self.account_key):
+            return
+        (mine,) = record((alerts, self.account_key))
+        if alerts.oldest(self.account_key) != mine:
+            forget([mine])
+            return
+        recipients = list(
+            get_user_model()
+            .objects.filter(is_active=True, is_superuser=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        logger.warning("Sign-in attack: door=%s account=%r", self.door, self.label)
+        if recipients:
+            minutes = self.rules.pair.seconds // 60
+            body = render_to_string(
+                "core/email/attack_alert.txt",
+                {
+                    "door": self.door,
+                    "account": self.label,
+                    "failures": self.rules.account.events,
+                    "hours": max(1, self.rules.account.seconds // 3600),
+                    "minutes": minutes,
+                    "site_name": settings.WAGTAIL_SITE_NAME,
+                },
+            )
+            subject = f"{settings.WAGTAIL_SITE_NAME}: many wrong passwords at {self.door}"
+            send_soon(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
 
     def succeeded(self) -> None:
         r = self.rules
@@ -185,8 +240,8 @@ class LockoutLoginForm(LoginForm):
     )
     under_attack_message = _(
         "Too many failed sign-in attempts have been made to this account from elsewhere, so "
-        "for its protection it accepts sign-ins only from connections it has been used from "
-        "before. Please try again in %(wait)s, from a network where you have signed in "
+        "for its protection a connection it has not been used from before has one try at a "
+        "time. Please try again in %(wait)s, or from a network where you have signed in "
         "before, or ask another administrator for help."
     )
 
@@ -259,26 +314,18 @@ PAGE_PASSWORD_PAUSED = _(
     "gave it to you."
 )
 PAGE_PASSWORD_UNDER_ATTACK = _(
-    "This page’s password has been tried too many times from elsewhere, so for now it is "
-    "accepted only from connections that have used it before. Please try again in "
-    "%(wait)s, or ask whoever gave you the password."
+    "This password has been tried too many times from elsewhere, so for now a connection "
+    "that has not used it before has one try at a time. Please try again in %(wait)s, or "
+    "ask whoever gave you the password."
 )
 
 
-def authenticate_with_password(request, page_view_restriction_id, page_id):
-    """Wagtail's page-password view (wagtail.views.authenticate_with_password), throttled.
-
-    Wagtail's view checks the password: its redirect is a success, any other answer to a
-    posted password a failure.
-    """
-    password = request.POST.get("password", "") if request.method == "POST" else ""
-    if not password:  # showing the form, or the "required" error: nothing to count
-        return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
-    restriction = get_object_or_404(PageViewRestriction, pk=page_view_restriction_id)
-    page = get_object_or_404(Page, pk=page_id).specific
-    attempt = Attempt(
-        request, "page-password", f"page-password:{restriction.pk}", f"restriction {restriction.pk}"
-    )
+def _password_door(request, door, restriction, check, paused_response):
+    """Count a posted password at a restriction's door, as the sign-in form does: Wagtail's
+    view (`check`) compares it, and its redirect is a success, any other answer a failure."""
+    if not (request.method == "POST" and request.POST.get("password")):
+        return check()  # showing the form, or the "required" error: nothing to count
+    attempt = Attempt(request, door, f"{door}:{restriction.pk}", f"restriction {restriction.pk}")
     refusal = attempt.start()
     if refusal is not None:
         message = PAGE_PASSWORD_UNDER_ATTACK if refusal.rule == "account" else PAGE_PASSWORD_PAUSED
@@ -287,13 +334,40 @@ def authenticate_with_password(request, page_view_restriction_id, page_id):
             instance=restriction,
             message=message % {"wait": wait_text(refusal.retry_after)},
         )
-        action_url = reverse(
-            "wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk]
-        )
-        return page.serve_password_required_response(request, form, action_url)
-    response = wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+        return paused_response(form)
+    response = check()
     if 300 <= response.status_code < 400:
         attempt.succeeded()
     else:
         attempt.failed()
     return response
+
+
+def authenticate_with_password(request, page_view_restriction_id, page_id):
+    """Wagtail's page-password view (wagtail.views.authenticate_with_password), throttled."""
+    restriction = get_object_or_404(PageViewRestriction, pk=page_view_restriction_id)
+    page = get_object_or_404(Page, pk=page_id).specific
+    action_url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk])
+    return _password_door(
+        request,
+        "page-password",
+        restriction,
+        lambda: wagtail_views.authenticate_with_password(request, restriction.pk, page.pk),
+        lambda form: page.serve_password_required_response(request, form, action_url),
+    )
+
+
+def authenticate_with_document_password(request, restriction_id):
+    """Wagtail's collection-password view for documents, throttled like a page's."""
+    restriction = get_object_or_404(CollectionViewRestriction, pk=restriction_id)
+    action_url = reverse("wagtaildocs_authenticate_with_password", args=[restriction.pk])
+    template = getattr(
+        settings, "WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE", "wagtaildocs/password_required.html"
+    )
+    return _password_door(
+        request,
+        "document-password",
+        restriction,
+        lambda: document_views.authenticate_with_password(request, restriction.pk),
+        lambda form: TemplateResponse(request, template, {"form": form, "action_url": action_url}),
+    )

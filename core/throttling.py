@@ -102,6 +102,10 @@ class Limit:
         ends = boundary + datetime.timedelta(seconds=self.seconds)
         return max(1, math.ceil((ends - timezone.now()).total_seconds()))
 
+    def oldest(self, key: str) -> int | None:
+        """The id of `key`'s oldest event in the window, if any."""
+        return self._recent(key).order_by("pk").values_list("pk", flat=True).first()
+
     def record(self, key: str) -> None:
         ThrottleEvent.objects.create(scope=self.scope, subject=key)
 
@@ -140,17 +144,14 @@ def refuse(request: HttpRequest, retry_after: int) -> None:
     request.throttled_for = max(1, int(retry_after))
 
 
-def refused_post(request: HttpRequest, limit: Limit) -> int | None:
-    """For a form's post: the minutes this client must wait when it has reached `limit` (the
-    response becomes a 429, and nothing posted is checked or stored), else None, with the post
-    counted."""
+def over_limit(request: HttpRequest, limit: Limit) -> bool:
+    """For a form's valid post, about to be stored: count it for this client, and say whether
+    it is over `limit` (the form then stores it as suspected spam, never refusing it). Posts
+    that fail validation are never counted: typing mistakes on a shared connection (an office,
+    a campus, an event) must not turn the next person away."""
     client = subject(client_address(request))
-    if limit.reached(client):
-        wait = limit.retry_after(client)
-        refuse(request, wait)
-        return math.ceil(wait / 60)
-    limit.record(client)
-    return None
+    record((limit, client))
+    return limit.exceeded(client)
 
 
 def purge_expired(older_than_seconds: int, *, keep: Mapping[str, int] | None = None) -> int:

@@ -13,10 +13,6 @@ from .models.applications import MembershipApplication, MembershipTier, tiers_fo
 
 STARTED_SALT = "members.join-form.started"
 TRAP_FIELD = guard.TRAP_FIELD
-ALREADY_APPLIED = "already_applied"
-ALREADY_APPLIED_MESSAGE = _(
-    "We already have your application and will be in touch soon. There is no need to apply again."
-)
 SpamReason = MembershipApplication.SpamReason
 
 
@@ -168,12 +164,8 @@ class ApplicationForm(forms.ModelForm):
         return f"{gift_aid_declaration()}\n\n{gift_aid_note()}"
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if MembershipApplication.objects.filter(
-            email__iexact=email, status=MembershipApplication.Status.NEW
-        ).exists():
-            raise ValidationError(ALREADY_APPLIED_MESSAGE, code=ALREADY_APPLIED)
-        return email
+        # Whether this address has applied already is never said here: the page decides.
+        return self.cleaned_data["email"].strip()
 
     def spam_reason(self):
         """Why this post looks automated (a SpamReason), or "" when it looks like a person's.
@@ -187,11 +179,3 @@ class ApplicationForm(forms.ModelForm):
             max_age_seconds=settings.MEMBERSHIP_FORM_MAX_AGE_HOURS * 3600,
         )
         return SpamReason(reason) if reason else ""
-
-    def kept_input(self):
-        """What the applicant typed, to show again in a fresh form (a refused post)."""
-        return {
-            name: self.data[name]
-            for name in MembershipApplication.APPLICANT_FIELDS
-            if name in self.data
-        }

@@ -63,6 +63,16 @@ def queue_emails(application: MembershipApplication, *, secretary_email: str) ->
     transaction.on_commit(lambda: hand_off(application.pk))
 
 
+def queue_repeat_email(application: MembershipApplication) -> None:
+    """Tell the address of a new application that it has been used to apply again (once per
+    application, however often): the page says nothing about it, so only the address's owner
+    learns that it has applied. Call inside the transaction that stores the repeat."""
+    ApplicationEmail.objects.get_or_create(
+        application=application, kind=Kind.REPEAT, defaults={"recipient": application.email}
+    )
+    transaction.on_commit(lambda: hand_off(application.pk))
+
+
 def hand_off(application_id: int) -> None:
     """After the commit: send now in the background, or leave it to the command."""
     hand_off_to(
@@ -122,11 +132,12 @@ def message(email):
         # The applicant's own language, also here outside any request (the worker, the command).
         language = application.language or settings.LANGUAGE_CODE
         context["payment_instructions"] = payment_instructions(language)
+        template = "repeat" if email.kind == Kind.REPEAT else "applicant"
         with translation.override(language):
             subject = gettext("Your application to join the %(site_name)s") % {
                 "site_name": settings.WAGTAIL_SITE_NAME
             }
-            body = render_to_string("members/email/applicant.txt", context)
+            body = render_to_string(f"members/email/{template}.txt", context)
         reply_to = None
     return EmailMessage(
         one_line(subject),

@@ -1,4 +1,6 @@
 import os
+import socket
+import threading
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -13,6 +15,7 @@ from wagtail.models import Collection, Locale, Page, Site
 import pytest
 from wagtail_localize.models import Translation
 
+from core.outbox import site_mail
 from home.models import HomePage
 from regions.data import load_regions
 from regions.models import Region
@@ -175,3 +178,52 @@ def spanish(db):
 def spanish_home(home_page, spanish):
     """The home page in Spanish, published."""
     return translate(home_page, spanish, title="Grupo de Apoyo al Perú", slug="inicio")
+
+
+# A mail server that accepts connections and never says a word.
+
+
+@pytest.fixture
+def silent_smtp():
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.2)
+    held, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            held.append(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+def use_smtp(settings, port, timeout):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = timeout
+
+
+@pytest.fixture(autouse=True)
+def site_mail_sent():
+    """Mail handed to the background sender (core.outbox.send_soon) goes within its test."""
+    yield
+    assert site_mail.wait_until_idle(timeout=30)

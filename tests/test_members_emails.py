@@ -9,7 +9,6 @@ import io
 import logging
 import os
 import smtplib
-import socket
 import socketserver
 import subprocess
 import sys
@@ -29,41 +28,11 @@ import pytest
 from members import notifications
 from members.forms import started_token
 from members.models import ApplicationEmail, MembershipApplication, MembershipSettings
+from tests.conftest import use_smtp
 from tests.factories import JoinPageFactory, MembershipTierFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 State = ApplicationEmail.State
-
-
-# A mail server that accepts connections and never says a word.
-
-
-@pytest.fixture
-def silent_smtp():
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.2)
-    held, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            held.append(connection)
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield listener.getsockname()[1]
-    stop.set()
-    thread.join()
-    for connection in held:
-        connection.close()
-    listener.close()
 
 
 # A mail server that works: just enough SMTP for smtplib, keeping every message it receives.
@@ -117,17 +86,6 @@ def fake_smtp():
     yield server
     server.shutdown()
     server.server_close()
-
-
-def use_smtp(settings, port, timeout):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = timeout
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ from io import StringIO
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db.models import F
 from django.shortcuts import resolve_url
@@ -17,12 +19,14 @@ from django.test import Client
 from django.utils import timezone
 
 from wagtail.admin.views.account import get_user_login_form
-from wagtail.models import PageViewRestriction
+from wagtail.documents.models import Document
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 import pytest
 
 from core import signin
 from core.models import ThrottleEvent
+from core.outbox import site_mail
 from core.signin import Attempt, LockoutLoginForm
 from tests.factories import StandardPageFactory
 
@@ -54,7 +58,7 @@ def private_page(home_page):
 
 class SignInDoor:
     paused = "Too many failed sign-in attempts"
-    under_attack = "accepts sign-ins only from connections it has been used from before"
+    under_attack = "a connection it has not been used from before has one try at a time"
     wrong = "password didn"
 
     def __init__(self, name, path, right=PASSWORD):
@@ -74,7 +78,7 @@ class SignInDoor:
 
 class PagePasswordDoor:
     paused = "Too many wrong passwords have been tried"
-    under_attack = "accepted only from connections that have used it before"
+    under_attack = "a connection that has not used it before has one try at a time"
     wrong = "The password you have entered is not correct"
     right = PAGE_PASSWORD
     name = "page-password"
@@ -92,13 +96,52 @@ class PagePasswordDoor:
         return response.status_code == 200 and self.page.title in response.content.decode()
 
 
-@pytest.fixture(params=["admin", "site", "page-password"])
-def door(request, editor, private_page):
+class DocumentPasswordDoor(PagePasswordDoor):
+    name = "document-password"
+
+    def __init__(self, document, restriction):
+        self.document, self.restriction = document, restriction
+        self.path = f"/documents/authenticate_with_password/{restriction.pk}/"
+
+    def attempt(self, client, password, ip=HERE, account=None, **headers):
+        data = {"password": password, "return_url": self.document.url}
+        return client.post(self.path, data, REMOTE_ADDR=ip, **headers)
+
+    def let_in(self, client):
+        response = client.get(self.document.url)
+        return response.streaming and b"".join(response.streaming_content) == MINUTES
+
+
+MINUTES = b"Minutes of the Lima meeting\n"
+
+
+@pytest.fixture
+def private_document(db):
+    root = Collection.get_first_root_node()
+    collection = root.add_child(name="Board papers")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=collection,
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password=PAGE_PASSWORD,
+    )
+    document = Document.objects.create(
+        title="Lima minutes",
+        collection=collection,
+        file=ContentFile(MINUTES, name="lima-minutes.txt"),
+    )
+    yield document, restriction
+    document.file.delete(save=False)
+
+
+@pytest.fixture(params=["admin", "site", "page-password", "document-password"])
+def door(request, editor):
     if request.param == "admin":
         return SignInDoor("admin", "/admin/login/")
     if request.param == "site":
         return SignInDoor("site", "/_util/login/")
-    return PagePasswordDoor(*private_page)
+    if request.param == "page-password":
+        return PagePasswordDoor(*request.getfixturevalue("private_page"))
+    return DocumentPasswordDoor(*request.getfixturevalue("private_document"))
 
 
 def assert_paused(response, door, text=None):
@@ -158,26 +201,34 @@ class TestEveryDoor:
         assert door.attempt(client, door.right).status_code == 302
         assert door.let_in(client)
 
-    def test_an_account_under_attack_accepts_only_addresses_it_knows(self, door, settings):
+    def test_under_attack_a_new_address_is_slowed_never_refused(self, door, settings):
         settings.SIGNIN_FAILURES_PER_ACCOUNT = 10
         known = Client()
         assert door.attempt(known, door.right, ip="192.0.2.1").status_code == 302
         # Many addresses, each far below its own limit.
-        for n in range(9):
+        for n in range(8):
             door.attempt(Client(), "wrong", ip=f"198.51.100.{n + 10}")
-        # Control: nine failures in the hour, a new address still gets in (and is known now).
+        # Control: below the limit, a mistake from a new address is forgiven at once.
+        door.attempt(Client(), "wrong", ip="192.0.2.2")
         assert door.attempt(Client(), door.right, ip="192.0.2.2").status_code == 302
         door.attempt(Client(), "wrong", ip="198.51.100.99")
+        # Under attack: a new address's first try is checked, right or wrong...
         new = Client()
-        response = door.attempt(new, door.right, ip="192.0.2.3")
-        assert_paused(response, door, door.under_attack)
-        assert not door.let_in(new)
-        for ip in ("192.0.2.1", "192.0.2.2"):
-            assert door.attempt(Client(), door.right, ip=ip).status_code == 302
-        # The failures age out of the hour: new addresses are welcome again.
-        later(3601)
         assert door.attempt(new, door.right, ip="192.0.2.3").status_code == 302
         assert door.let_in(new)
+        slow = Client()
+        assert door.attempt(slow, "wrong", ip="192.0.2.4").status_code == 200
+        # ...but after a failure it waits out the window, right password or not.
+        response = door.attempt(slow, door.right, ip="192.0.2.4")
+        assert_paused(response, door, door.under_attack)
+        assert int(response["Retry-After"]) > 890
+        assert not door.let_in(slow)
+        # Addresses it knows carry on as before.
+        door.attempt(Client(), "wrong", ip="192.0.2.1")
+        assert door.attempt(Client(), door.right, ip="192.0.2.1").status_code == 302
+        later(901)
+        assert door.attempt(slow, door.right, ip="192.0.2.4").status_code == 302
+        assert door.let_in(slow)
 
     def test_counts_are_in_the_database_shared_by_clients_not_in_the_cache(self, door):
         for client, failures in ((Client(), 3), (Client(), 2)):
@@ -228,8 +279,52 @@ class TestEveryDoor:
         assert messages[5].startswith("Sign-in refused: ") and "rule=pair" in messages[5]
         assert all(f"address={HERE}" in message for message in messages)
         assert all(secret not in message and "\n" not in message for message in messages)
-        if door.name != "page-password":
+        if isinstance(door, SignInDoor):
             assert "account='edi\\ntor'" in messages[0]
+
+
+def test_thirty_document_password_guesses_are_answered_429_before_the_right_one(
+    private_document,
+):
+    door = DocumentPasswordDoor(*private_document)
+    guesser = Client()
+    answers = [door.attempt(guesser, f"guess-{n}").status_code for n in range(30)]
+    assert answers[:5] == [200] * 5
+    assert answers[5:] == [429] * 25
+    assert_paused(door.attempt(guesser, PAGE_PASSWORD), door)
+    assert not door.let_in(guesser)
+    # Control: a reader who did nothing wrong gets in with the right password.
+    reader = Client()
+    assert door.attempt(reader, PAGE_PASSWORD, ip=ELSEWHERE).status_code == 302
+    assert door.let_in(reader)
+
+
+def test_an_attack_from_two_addresses_refuses_no_reader_and_tells_an_administrator_once(
+    private_page, editor, settings
+):
+    # Two addresses, each guessing up to its own limit, put the page's password under attack.
+    settings.SIGNIN_FAILURES_PER_ACCOUNT = 8
+    get_user_model().objects.create_user("away", "away@example.org", is_superuser=True)
+    get_user_model().objects.create_user("author", "author@example.org")
+    door = PagePasswordDoor(*private_page)
+
+    def guess_until_paused(ip):
+        answers = [door.attempt(Client(), "wrong", ip=ip).status_code for _ in range(6)]
+        assert answers[-1] == 429
+
+    for ip in (HERE, ELSEWHERE):
+        guess_until_paused(ip)
+    later(901)  # the two come back after their pause
+    for ip in (HERE, ELSEWHERE):
+        guess_until_paused(ip)
+    # A reader with the right password, from a third address, is let in.
+    reader = Client()
+    assert door.attempt(reader, PAGE_PASSWORD, ip="192.0.2.30").status_code == 302
+    assert door.let_in(reader)
+    # The administrators were told, once, after the responses.
+    assert site_mail.wait_until_idle(timeout=10)
+    assert [sorted(m.to) for m in mail.outbox] == [["away@example.org", "editor@example.org"]]
+    assert "slowing the guessing" in mail.outbox[0].body
 
 
 class TestAcrossDoors:
@@ -470,6 +565,7 @@ def test_the_defaults_are_the_documented_ones():
     assert base.SIGNIN_FAILURES_PER_ACCOUNT == 100
     assert base.SIGNIN_ACCOUNT_WINDOW_SECONDS == 3600
     assert base.SIGNIN_KNOWN_ADDRESS_DAYS == 90
+    assert (base.PASSWORD_RESETS_PER_ADDRESS, base.PASSWORD_RESETS_PER_EMAIL) == (5, 3)
     assert base.TRUSTED_PROXY_COUNT == 0
     assert not hasattr(django_settings, "LOGIN_LOCKOUT_PER_USER")
 

@@ -204,7 +204,7 @@ else:
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 
 # Sign-in protection (core/signin.py explains the rules). Failures at every door (the admin's
-# sign-in, the site's, page passwords) are counted together in the database.
+# sign-in, the site's, page and document passwords) are counted together in the database.
 WAGTAILADMIN_USER_LOGIN_FORM = "core.signin.LockoutLoginForm"
 # (a) One account from one address: failures allowed within the window before a pause.
 SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env.int(
@@ -215,11 +215,17 @@ SIGNIN_FAILURES_PER_ADDRESS = env.int("SIGNIN_FAILURES_PER_ADDRESS", default=20)
 # The window of (a) and (b), in seconds: a pause ends as failures age out of it.
 SIGNIN_FAILURE_WINDOW_SECONDS = env.int("SIGNIN_FAILURE_WINDOW_SECONDS", default=900)
 # (c) One account, from anywhere: past this many failures within SIGNIN_ACCOUNT_WINDOW_SECONDS
-# it accepts sign-ins only from addresses that signed in to it within
-# SIGNIN_KNOWN_ADDRESS_DAYS.
+# an address that has not signed in to it within SIGNIN_KNOWN_ADDRESS_DAYS has one try per
+# window (slowed, never refused), and the superusers are emailed once.
 SIGNIN_FAILURES_PER_ACCOUNT = env.int("SIGNIN_FAILURES_PER_ACCOUNT", default=100)
 SIGNIN_ACCOUNT_WINDOW_SECONDS = env.int("SIGNIN_ACCOUNT_WINDOW_SECONDS", default=3600)
 SIGNIN_KNOWN_ADDRESS_DAYS = env.int("SIGNIN_KNOWN_ADDRESS_DAYS", default=90)
+# The admin's password reset (core/password_reset.py): requests an hour from one client
+# address (more are answered 429), and links sent an hour to one email address (more are not
+# sent; the answer is the same).
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "core.password_reset.PasswordResetForm"
+PASSWORD_RESETS_PER_ADDRESS = env.int("PASSWORD_RESETS_PER_ADDRESS", default=5)
+PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", default=3)
 for _name in (
     "SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS",
     "SIGNIN_FAILURES_PER_ADDRESS",
@@ -227,6 +233,8 @@ for _name in (
     "SIGNIN_FAILURES_PER_ACCOUNT",
     "SIGNIN_ACCOUNT_WINDOW_SECONDS",
     "SIGNIN_KNOWN_ADDRESS_DAYS",
+    "PASSWORD_RESETS_PER_ADDRESS",
+    "PASSWORD_RESETS_PER_EMAIL",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")
@@ -290,7 +298,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="website@localhost")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Membership: the join form (members/) ----------------------------------------------------
-# Posts of the join form one client address may make in an hour; more are answered 429.
+# Applications one client address may make in an hour (only stored posts count); more are
+# stored as suspected spam ("rate"), never refused.
 MEMBERSHIP_JOIN_POSTS_PER_HOUR = env.int("MEMBERSHIP_JOIN_POSTS_PER_HOUR", default=5)
 # A form sent sooner than this after it was shown, or later than this many hours, is kept as
 # suspected spam (never emailed on) for the membership secretary to judge.
@@ -315,7 +324,8 @@ MEMBERSHIP_SUSPECTED_RETENTION_DAYS = env.int("MEMBERSHIP_SUSPECTED_RETENTION_DA
 # -----------------------------------------------------------------------------------------
 
 # The contact form (contact/) ------------------------------------------------------------
-# Posts of the contact form one client address may make in an hour; more are answered 429.
+# Messages one client address may send in an hour (only stored posts count); more are stored
+# as suspected spam ("rate"), never refused.
 CONTACT_POSTS_PER_HOUR = env.int("CONTACT_POSTS_PER_HOUR", default=5)
 # As the join form's: sooner or later than this, a message is kept as suspected spam (never
 # mailed on) for editors to judge.

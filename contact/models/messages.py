@@ -23,6 +23,7 @@ class ContactMessage(models.Model):
         TOO_FAST = Automation.TOO_FAST, "sent within seconds of the form being opened"
         BAD_TOKEN = Automation.BAD_TOKEN, "the form's timing token was missing or not valid"
         EXPIRED = Automation.EXPIRED, "the form had been open for too long"
+        RATE = Automation.RATE, "more messages from one connection in an hour than the limit"
 
     name = models.CharField(max_length=200, help_text="The sender's name, as they gave it.")
     email = models.EmailField(max_length=254, help_text="Where to reply.")

@@ -1,9 +1,10 @@
 """The contact page: the charity's contact details and a form that sends it a message.
 
 The page handles its own form, as the join page does (members/models/pages.py), with the same
-pieces: the throttle (core/throttling.py), the trap and timing checks (core/forms.py), and
-emails recorded with what they are about and sent after the commit (core/outbox.py). Every
-message is stored before anything else, so a mail failure never loses one.
+pieces: the count of posts per address (core/throttling.py), the trap and timing checks
+(core/forms.py), and emails recorded with what they are about and sent after the commit
+(core/outbox.py). Every message is stored before anything else, so a mail failure never loses
+one.
 """
 
 from django.apps import apps
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_noop
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from core.i18n import language_code
-from core.throttling import Limit, refused_post
+from core.throttling import Limit, over_limit
 from home.models import SiteSettings, StandardPage
 from home.seo import organisation
 
@@ -81,21 +82,20 @@ class ContactPage(RoutablePageMixin, StandardPage):
             return self.render_form(request, ContactForm(privacy_url=notice_url))
 
         form = ContactForm(request.POST, privacy_url=notice_url)
-        throttled_minutes = refused_post(request, contact_limit())
-        if throttled_minutes:
-            # A fresh form holding what they typed.
-            kept = ContactForm(initial=form.kept_input(), privacy_url=notice_url)
-            return self.render_form(request, kept, throttled_minutes=throttled_minutes)
-
         if not form.is_valid():
             return self.render_form(request, form)
-        message = self.receive(form, SiteSettings.for_request(request).contact_email)
+        message = self.receive(
+            form,
+            SiteSettings.for_request(request).contact_email,
+            over_limit=over_limit(request, contact_limit()),
+        )
         route = "received" if message.is_suspected else "thanks"
         return redirect(self.get_url(request) + self.reverse_subpage(route))
 
-    def receive(self, form, contact_email):
-        """Store the message first; its email is recorded with it and sent after the commit."""
-        reason = form.spam_reason()
+    def receive(self, form, contact_email, *, over_limit=False):
+        """Store the message first; its email is recorded with it and sent after the commit.
+        Over the limit it is kept as suspected spam, never refused."""
+        reason = form.spam_reason() or (ContactMessage.SpamReason.RATE if over_limit else "")
         with transaction.atomic():
             message = form.save(commit=False)
             message.language = language_code()
@@ -108,14 +108,10 @@ class ContactPage(RoutablePageMixin, StandardPage):
                 queue_email(message, contact_email=contact_email)
         return message
 
-    def render_form(self, request, form, *, throttled_minutes=None):
+    def render_form(self, request, form):
         response = self.render(
             request,
-            context_overrides={
-                "form": form,
-                "organisation": SiteSettings.for_request(request),
-                "throttled_minutes": throttled_minutes,
-            },
+            context_overrides={"form": form, "organisation": SiteSettings.for_request(request)},
         )
         # The form carries its CSRF token, the moment it was shown and, after a post, what
         # was typed: this reader's alone (core/headers.py keeps it out of every cache).

@@ -80,6 +80,8 @@ class MembershipApplication(models.Model):
         TOO_FAST = "too_fast", "sent within seconds of the form being opened"
         BAD_TOKEN = "bad_token", "the form's timing token was missing or not valid"
         EXPIRED = "expired", "the form had been open for too long"
+        RATE = "rate", "more applications from one connection in an hour than the limit"
+        REPEAT = "repeat", "an application from this email address was already new"
 
     full_name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254)
@@ -193,6 +195,8 @@ class ApplicationEmail(OutboxEmail):
     class Kind(models.TextChoices):
         SECRETARY = "secretary", "To the membership secretary"
         APPLICANT = "applicant", "Confirmation to the applicant"
+        # Sent at most once per application, whoever applies again in its name.
+        REPEAT = "repeat", "To the applicant, about a repeat application"
 
     application = models.ForeignKey(
         MembershipApplication, on_delete=models.CASCADE, related_name="emails"

@@ -14,14 +14,16 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from core.i18n import language_code
-from core.throttling import Limit, refused_post
+from core.throttling import Limit, over_limit
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
 
-from ..forms import ALREADY_APPLIED, ApplicationForm
-from ..notifications import queue_emails
+from ..forms import ApplicationForm
+from ..notifications import queue_emails, queue_repeat_email
 from .applications import MembershipApplication
 from .site_settings import MembershipSettings
+
+SpamReason = MembershipApplication.SpamReason
 
 
 def join_limit():
@@ -76,52 +78,53 @@ class JoinPage(RoutablePageMixin, BasePage):
             return self.render_form(request, ApplicationForm(privacy_url=privacy_url))
 
         form = ApplicationForm(request.POST, privacy_url=privacy_url)
-        throttled_minutes = refused_post(request, join_limit())
-        if throttled_minutes:
-            # A fresh form holding what they typed.
-            kept = ApplicationForm(initial=form.kept_input(), privacy_url=privacy_url)
-            return self.render_form(request, kept, throttled_minutes=throttled_minutes)
-
         if not form.is_valid():
-            return self.render_form(
-                request, form, already_applied=form.has_error("email", ALREADY_APPLIED)
-            )
+            return self.render_form(request, form)
+        rate = over_limit(request, join_limit())
+        reason = form.spam_reason() or (SpamReason.RATE if rate else "")
         try:
-            application = self.receive(form, membership_settings)
+            application = self.receive(form, membership_settings, reason)
         except IntegrityError:
-            # A second post of the same application raced the first.
-            return self.render_form(request, form, already_applied=True)
-        route = "received" if application.is_suspected else "thanks"
+            # A second post of the same application raced the first: now a repeat of it.
+            application = self.receive(form, membership_settings, SpamReason.REPEAT)
+        # A repeat is answered as a first application is: the page never tells whether an
+        # address has applied; the address's owner is emailed instead.
+        route = "thanks" if application.spam_reason in ("", SpamReason.REPEAT) else "received"
         return redirect(self.get_url(request) + self.reverse_subpage(route))
 
-    def receive(self, form, membership_settings):
-        """Store the application first; its emails are recorded with it and sent after."""
-        reason = form.spam_reason()
+    def receive(self, form, membership_settings, reason):
+        """Store the application first; its emails are recorded with it and sent after.
+
+        While an application from the same address is new, this one is kept beside it for the
+        secretary (a stranger applying in someone's name first blocks nothing), and the
+        address is emailed once about it instead of confirming a second time.
+        """
         with transaction.atomic():
             application = form.save(commit=False)
+            application.pk = None  # a fresh row, also on a second try
             # The emails to the applicant are written in it (members/notifications.py).
             application.language = language_code()
             # The declaration's words as the form showed them: HMRC asks for a record.
             application.gift_aid_wording = form.declaration_made()
+            earlier = None
+            if reason in ("", SpamReason.REPEAT):  # what looks automated is never emailed on
+                earlier = MembershipApplication.objects.filter(
+                    email__iexact=application.email, status=MembershipApplication.Status.NEW
+                ).first()
+                reason = SpamReason.REPEAT if earlier else reason
             if reason:
                 # Kept for a person to judge, and never emailed on.
                 application.status = MembershipApplication.Status.SUSPECTED
                 application.spam_reason = reason
             application.save()
-            if not reason:
+            if earlier is not None:
+                queue_repeat_email(earlier)
+            elif not reason:
                 queue_emails(application, secretary_email=membership_settings.secretary_email)
         return application
 
-    def render_form(self, request, form, *, already_applied=False, throttled_minutes=None):
-        response = self.render(
-            request,
-            context_overrides={
-                "form": form,
-                "tiers": form.tiers,
-                "already_applied": already_applied,
-                "throttled_minutes": throttled_minutes,
-            },
-        )
+    def render_form(self, request, form):
+        response = self.render(request, context_overrides={"form": form, "tiers": form.tiers})
         # The form carries the moment it was shown and, after a post, what was typed.
         add_never_cache_headers(response)
         return response
