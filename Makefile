@@ -66,7 +66,7 @@ catalogues: $(CATALOGUES)
 # Beside the server, the scheduled jobs run as cron runs them in production (docs/deploy.md):
 # publish_scheduled, send_membership_emails and send_contact_emails every minute, so scheduled
 # pages go live and expire on time and applicants and the charity get their emails; the daily
-# ones (the search log, retention, throttle counts) once an hour. They stop with
+# ones (the search log, retention, throttle counts, expired sessions) once an hour. They stop with
 # the server.
 run: install catalogues
 	@echo "Serving with $$($(BIN)/python --version) from $(VENV)"
@@ -84,6 +84,7 @@ run: install catalogues
 	       $(BIN)/python manage.py purge_applications; \
 	       $(BIN)/python manage.py purge_contact_messages; \
 	       $(BIN)/python manage.py purge_throttle_events; \
+	       $(BIN)/python manage.py clearsessions; \
 	     fi; \
 	     minutes=$$((minutes + 1)); \
 	     sleep 60 & nap=$$!; wait $$nap; nap=; \

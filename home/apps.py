@@ -6,6 +6,7 @@ class HomeConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from . import roles
+        from . import roles, translation_privacy
 
         roles.connect()
+        translation_privacy.connect()

@@ -1,5 +1,6 @@
-"""Data retention: `purge_applications` deletes declined membership applications older than
---declined-months and suspected spam older than --spam-days, and nothing else."""
+"""Data retention: `purge_applications` deletes each application once the period for its status
+has passed (new, declined and suspected spam counted from when it arrived, lapsed from when it
+was last changed) and keeps approved ones, the memberships themselves."""
 
 import datetime
 import io
@@ -18,10 +19,13 @@ NOW = datetime.datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
 Status = MembershipApplication.Status
 
 
-def application(status, received):
-    """An application with this status, received at this moment (created_at is auto_now_add)."""
+def application(status, received, changed=None):
+    """An application with this status, received at one moment and last changed at another
+    (by default when it was received: created_at and updated_at are set by Django)."""
     created = MembershipApplicationFactory(status=status)
-    MembershipApplication.objects.filter(pk=created.pk).update(created_at=received)
+    MembershipApplication.objects.filter(pk=created.pk).update(
+        created_at=received, updated_at=changed or received
+    )
     return created
 
 
@@ -58,9 +62,22 @@ def register(db, now):
         "spam just over 30 days ago": application(Status.SUSPECTED, at(2025, 3, 1, 11, 59)),
         "spam just under 30 days ago": application(Status.SUSPECTED, at(2025, 3, 1, 12, 1)),
         "spam yesterday": application(Status.SUSPECTED, at(2025, 3, 30)),
-        "new, 5 years old": application(Status.NEW, at(2020, 1, 1)),
-        "approved, 5 years old": application(Status.APPROVED, at(2020, 1, 1)),
-        "lapsed, 5 years old": application(Status.LAPSED, at(2020, 1, 1)),
+        "new, 2 years ago": application(Status.NEW, at(2023, 3, 1)),
+        "new, just over a year ago": application(Status.NEW, at(2024, 3, 31, 11, 59)),
+        "new, just under a year ago": application(Status.NEW, at(2024, 3, 31, 12, 1)),
+        "new, last week": application(Status.NEW, at(2025, 3, 24)),
+        "lapsed 7 years ago": application(Status.LAPSED, at(2010, 1, 1), at(2018, 3, 1)),
+        "lapsed just over 6 years ago": application(
+            Status.LAPSED, at(2010, 1, 1), at(2019, 3, 31, 11, 59)
+        ),
+        "lapsed just under 6 years ago": application(
+            Status.LAPSED, at(2010, 1, 1), at(2019, 3, 31, 12, 1)
+        ),
+        "lapsed long ago, edited last month": application(
+            Status.LAPSED, at(2010, 1, 1), at(2025, 2, 28)
+        ),
+        "approved 15 years ago": application(Status.APPROVED, at(2010, 1, 1)),
+        "approved last week": application(Status.APPROVED, at(2025, 3, 24)),
     }
 
 
@@ -68,32 +85,65 @@ def names(register, *keys):
     return {register[key].full_name for key in keys}
 
 
-NEVER_PURGED = ("new, 5 years old", "approved, 5 years old", "lapsed, 5 years old")
+NEVER_PURGED = ("approved 15 years ago", "approved last week")
+KEPT_BY_DEFAULT = (
+    "declined just under a year ago",
+    "declined last week",
+    "spam just under 30 days ago",
+    "spam yesterday",
+    "new, just under a year ago",
+    "new, last week",
+    "lapsed just under 6 years ago",
+    "lapsed long ago, edited last month",
+    *NEVER_PURGED,
+)
 
 
 class TestPurge:
-    def test_default_retention_twelve_months_declined_thirty_days_spam(self, register):
+    def test_each_status_is_kept_for_its_default_period_and_no_longer(self, register):
+        assert remaining() == set(names(register, *register))  # the positive control
         output = purge()
-        assert remaining() == names(
-            register,
-            "declined just under a year ago",
-            "declined last week",
-            "spam just under 30 days ago",
-            "spam yesterday",
-            *NEVER_PURGED,
-        )
+        assert remaining() == names(register, *KEPT_BY_DEFAULT)
         assert output == (
+            "Deleted 2 new application(s) received before 31 March 2024.\n"
             "Deleted 2 declined application(s) received before 31 March 2024.\n"
             "Deleted 2 suspected spam application(s) received before 1 March 2025.\n"
+            "Deleted 2 lapsed application(s) last changed before 31 March 2019.\n"
+        )
+
+    def test_the_periods_follow_the_settings(self, register, settings):
+        settings.MEMBERSHIP_NEW_RETENTION_MONTHS = 1
+        settings.MEMBERSHIP_DECLINED_RETENTION_MONTHS = 1
+        settings.MEMBERSHIP_SUSPECTED_RETENTION_DAYS = 7
+        settings.MEMBERSHIP_LAPSED_RETENTION_YEARS = 1
+        purge()
+        assert remaining() == names(
+            register,
+            "new, last week",
+            "declined last week",
+            "spam yesterday",
+            "lapsed long ago, edited last month",
+            *NEVER_PURGED,
         )
 
     def test_shorter_retention(self, register):
-        output = purge("--declined-months", "1", "--spam-days", "7")
-        assert remaining() == names(register, "declined last week", "spam yesterday", *NEVER_PURGED)
+        output = purge(
+            "--new-months", "1", "--declined-months", "1", "--spam-days", "7", "--lapsed-years", "1"
+        )
+        assert remaining() == names(
+            register,
+            "new, last week",
+            "declined last week",
+            "spam yesterday",
+            "lapsed long ago, edited last month",
+            *NEVER_PURGED,
+        )
         # 31 March minus one month is the last day of February.
         assert output == (
+            "Deleted 3 new application(s) received before 28 February 2025.\n"
             "Deleted 3 declined application(s) received before 28 February 2025.\n"
             "Deleted 3 suspected spam application(s) received before 24 March 2025.\n"
+            "Deleted 3 lapsed application(s) last changed before 31 March 2024.\n"
         )
 
     def test_longer_spam_retention_keeps_more(self, register):
@@ -102,22 +152,24 @@ class TestPurge:
             key for key, application in register.items() if application.full_name in remaining()
         } >= {"spam 2 months ago", "spam just over 30 days ago"}
 
-    def test_an_application_received_exactly_at_the_cutoff_is_kept(self, db, now):
-        declined = application(Status.DECLINED, at(2024, 3, 31, 12, 0))
-        spam = application(Status.SUSPECTED, at(2025, 3, 1, 12, 0))
+    def test_an_application_exactly_at_the_cutoff_is_kept(self, db, now):
+        kept = [
+            application(Status.NEW, at(2024, 3, 31, 12, 0)),
+            application(Status.DECLINED, at(2024, 3, 31, 12, 0)),
+            application(Status.SUSPECTED, at(2025, 3, 1, 12, 0)),
+            application(Status.LAPSED, at(2010, 1, 1), at(2019, 3, 31, 12, 0)),
+        ]
         purge()
-        assert remaining() == {declined.full_name, spam.full_name}
+        assert remaining() == {application.full_name for application in kept}
 
-    def test_never_deletes_other_statuses_however_old(self, db, now):
-        for status in (Status.NEW, Status.APPROVED, Status.LAPSED):
-            application(status, at(2001, 1, 1))
-        output = purge("--declined-months", "1", "--spam-days", "1")
-        assert "Deleted 0 declined application(s)" in output
-        assert "Deleted 0 suspected spam application(s)" in output
-        assert MembershipApplication.objects.count() == 3
+    def test_never_deletes_an_approved_application_however_old(self, db, now):
+        application(Status.APPROVED, at(2001, 1, 1))
+        output = purge("--new-months", "1", "--declined-months", "1", "--spam-days", "1")
+        assert "approved" not in output
+        assert MembershipApplication.objects.count() == 1
 
     def test_a_released_application_is_kept_like_any_new_one(self, db, now):
-        released = application(Status.NEW, at(2024, 1, 1))
+        released = application(Status.NEW, at(2024, 6, 1))
         MembershipApplication.objects.filter(pk=released.pk).update(spam_reason="too_fast")
         purge()
         assert remaining() == {released.full_name}
@@ -141,18 +193,23 @@ class TestPurge:
         output = purge("--dry-run")
         assert MembershipApplication.objects.count() == len(register)
         assert output == (
+            "2 new application(s) received before 31 March 2024 would be deleted "
+            "(dry run: nothing deleted).\n"
             "2 declined application(s) received before 31 March 2024 would be deleted "
             "(dry run: nothing deleted).\n"
             "2 suspected spam application(s) received before 1 March 2025 would be deleted "
             "(dry run: nothing deleted).\n"
+            "2 lapsed application(s) last changed before 31 March 2019 would be deleted "
+            "(dry run: nothing deleted).\n"
         )
 
     def test_dry_run_count_matches_what_a_real_run_deletes(self, register):
-        dry = purge("--dry-run", "--declined-months", "6", "--spam-days", "7").splitlines()
-        assert [line.split()[0] for line in dry] == ["3", "3"]
-        real = purge("--declined-months", "6", "--spam-days", "7").splitlines()
-        assert [line.split()[1] for line in real] == ["3", "3"]
-        assert MembershipApplication.objects.count() == len(register) - 6
+        options = ("--declined-months", "6", "--spam-days", "7", "--lapsed-years", "1")
+        dry = purge("--dry-run", *options).splitlines()
+        assert [line.split()[0] for line in dry] == ["2", "3", "3", "3"]
+        real = purge(*options).splitlines()
+        assert [line.split()[1] for line in real] == ["2", "3", "3", "3"]
+        assert MembershipApplication.objects.count() == len(register) - 11
 
     @pytest.mark.parametrize(
         "option, value, message",
@@ -164,6 +221,9 @@ class TestPurge:
             ("--spam-days", "0", "--spam-days must be between 1 and 36500"),
             ("--spam-days", "-30", "--spam-days must be between 1 and 36500"),
             ("--spam-days", "99999999", "--spam-days must be between 1 and 36500"),
+            ("--new-months", "0", "--new-months must be between 1 and 1200"),
+            ("--lapsed-years", "0", "--lapsed-years must be between 1 and 100"),
+            ("--lapsed-years", "101", "--lapsed-years must be between 1 and 100"),
         ],
     )
     def test_no_retention_at_all_or_an_absurd_one_is_refused(
@@ -173,7 +233,9 @@ class TestPurge:
             purge(option, value)
         assert MembershipApplication.objects.count() == len(register)
 
-    @pytest.mark.parametrize("option", ["--declined-months", "--spam-days"])
+    @pytest.mark.parametrize(
+        "option", ["--new-months", "--declined-months", "--spam-days", "--lapsed-years"]
+    )
     def test_a_non_number_is_refused(self, register, option):
         with pytest.raises(CommandError, match="invalid int value"):
             purge(option, "twelve")

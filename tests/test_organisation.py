@@ -234,9 +234,16 @@ class TestThePrivacyNotice:
     def test_states_the_sites_own_retention_periods(self, client, pages):
         notice = text(client.get("/privacy/").content.decode())
         for sentence in [
+            "Membership applications we have not decided on: deleted 12 months after we "
+            "receive them.",
             "Declined membership applications: deleted 12 months after we receive them.",
             "not emailed on: deleted 30 days after we receive them, unless the membership "
             "secretary finds them genuine.",
+            "Your membership (an accepted application): kept while you are a member, then "
+            "deleted 6 years after we record that your membership has ended, as HMRC may check "
+            "the Gift Aid we claimed on your payments for that long.",
+            "Sessions, which keep you signed in or remember a page's password you gave: deleted "
+            "14 days after you last signed in or gave the password, or as soon as you sign out.",
             "Messages sent with the contact form: deleted 180 days after they arrive.",
             "The search log: each day's counts are kept for 7 days.",
             "Counts of failed sign-ins and form posts: deleted after 1 day.",
@@ -244,10 +251,24 @@ class TestThePrivacyNotice:
             "Server logs: deleted after 14 days.",
         ]:
             assert sentence in notice
+        assert "until the membership secretary deletes them" not in notice
+        spanish = text(client.get("/es/privacidad/").content.decode())
+        for sentence in [
+            "Solicitudes de afiliación sobre las que aún no hemos decidido: se eliminan 12 meses "
+            "después de recibidas.",
+            "Su afiliación (una solicitud aceptada): se conserva mientras usted sea miembro y se "
+            "elimina 6 años después de que registremos el fin de su afiliación",
+            "se eliminan 14 días después de la última vez que inició sesión o ingresó la "
+            "contraseña",
+        ]:
+            assert sentence in spanish
 
     def test_follows_the_settings_when_they_change(self, client, pages, settings):
+        settings.MEMBERSHIP_NEW_RETENTION_MONTHS = 3
         settings.MEMBERSHIP_DECLINED_RETENTION_MONTHS = 1
         settings.MEMBERSHIP_SUSPECTED_RETENTION_DAYS = 14
+        settings.MEMBERSHIP_LAPSED_RETENTION_YEARS = 1
+        settings.SESSION_COOKIE_AGE = 86400
         settings.CONTACT_MESSAGE_RETENTION_DAYS = 60
         settings.WAGTAILSEARCH_HITS_MAX_AGE = 1
         settings.SIGNIN_ACCOUNT_WINDOW_SECONDS = 3 * 86400
@@ -262,12 +283,19 @@ class TestThePrivacyNotice:
             "Counts of failed sign-ins and form posts: deleted after 3 days.",
             "signed in from: deleted after 30 days.",
             "Server logs: deleted after 7 days.",
+            "we have not decided on: deleted 3 months after we receive them.",
+            "then deleted 1 year after we record that your membership has ended",
+            "password you gave: deleted 1 day after you last signed in",
         ]:
             assert sentence in notice
         assert "12 months" not in notice and "180 days" not in notice
+        assert "6 years" not in notice and "14 days after you last" not in notice
         spanish = text(client.get("/es/privacidad/").content.decode())
         assert "se eliminan 60 días después de recibidos" in spanish
         assert "se eliminan 1 mes después de recibidas" in spanish
+        assert "aún no hemos decidido: se eliminan 3 meses después de recibidas" in spanish
+        assert "se elimina 1 año después de que registremos el fin de su afiliación" in spanish
+        assert "se eliminan 1 día después de la última vez que inició sesión" in spanish
 
     def test_names_the_controller_and_how_to_reach_it_once_set(self, client, pages, filled_in):
         notice = text(client.get("/privacy/").content.decode())

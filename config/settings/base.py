@@ -149,7 +149,8 @@ STATICFILES_FINDERS = [
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Pictures' file names get a random part (core/storage.py).
+    "default": {"BACKEND": "core.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -316,11 +317,15 @@ if MEMBERSHIP_EMAIL_DELIVERY not in ("background", "command", "inline"):
     )
 # Attempts at each email (1, 2, 4 ... 60 minutes apart) before it is given up and logged.
 MEMBERSHIP_EMAIL_MAX_ATTEMPTS = env.int("MEMBERSHIP_EMAIL_MAX_ATTEMPTS", default=10)
-# How long the register keeps what is never a membership (purge_applications, daily): declined
-# applications, in months after they arrived, and suspected spam, in days. The privacy notice
-# states both.
+# How long the register keeps each application (purge_applications, daily; the privacy notice
+# states each, docs/deploy.md says why these): new ones nobody has dealt with, declined ones
+# and suspected spam, counted from when they arrived; lapsed memberships from when they were
+# last changed (marked lapsed), six years as HMRC may check the Gift Aid claimed on them for
+# that long. Approved ones are the memberships: kept while they last.
+MEMBERSHIP_NEW_RETENTION_MONTHS = env.int("MEMBERSHIP_NEW_RETENTION_MONTHS", default=12)
 MEMBERSHIP_DECLINED_RETENTION_MONTHS = env.int("MEMBERSHIP_DECLINED_RETENTION_MONTHS", default=12)
 MEMBERSHIP_SUSPECTED_RETENTION_DAYS = env.int("MEMBERSHIP_SUSPECTED_RETENTION_DAYS", default=30)
+MEMBERSHIP_LAPSED_RETENTION_YEARS = env.int("MEMBERSHIP_LAPSED_RETENTION_YEARS", default=6)
 # -----------------------------------------------------------------------------------------
 
 # The contact form (contact/) ------------------------------------------------------------
@@ -353,8 +358,10 @@ WAGTAILSEARCH_HITS_MAX_AGE = env.int("WAGTAILSEARCH_HITS_MAX_AGE", default=7)
 # section 11). The site does not rotate them itself; the privacy notice states it.
 SERVER_LOG_RETENTION_DAYS = env.int("SERVER_LOG_RETENTION_DAYS", default=14)
 for _name in (
+    "MEMBERSHIP_NEW_RETENTION_MONTHS",
     "MEMBERSHIP_DECLINED_RETENTION_MONTHS",
     "MEMBERSHIP_SUSPECTED_RETENTION_DAYS",
+    "MEMBERSHIP_LAPSED_RETENTION_YEARS",
     "CONTACT_MESSAGE_RETENTION_DAYS",
     "WAGTAILSEARCH_HITS_MAX_AGE",
     "SERVER_LOG_RETENTION_DAYS",

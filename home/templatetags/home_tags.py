@@ -99,12 +99,16 @@ def privacy_notice(context):
     return {
         "organisation": organisation,
         "site_name": settings.WAGTAIL_SITE_NAME,
+        "new_months": settings.MEMBERSHIP_NEW_RETENTION_MONTHS,
         "declined_months": settings.MEMBERSHIP_DECLINED_RETENTION_MONTHS,
         "suspected_days": settings.MEMBERSHIP_SUSPECTED_RETENTION_DAYS,
+        "lapsed_years": settings.MEMBERSHIP_LAPSED_RETENTION_YEARS,
         "contact_days": settings.CONTACT_MESSAGE_RETENTION_DAYS,
         "search_days": settings.WAGTAILSEARCH_HITS_MAX_AGE,
         "counts_days": math.ceil(signin.counts_kept_seconds() / 86400),
         "known_address_days": settings.SIGNIN_KNOWN_ADDRESS_DAYS,
+        # clearsessions (daily) deletes the sessions that have expired.
+        "session_days": math.ceil(settings.SESSION_COOKIE_AGE / 86400),
         "log_days": settings.SERVER_LOG_RETENTION_DAYS,
     }
 

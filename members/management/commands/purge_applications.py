@@ -1,7 +1,14 @@
-"""Data retention: delete declined applications after --declined-months and suspected spam after
---spam-days (counted from when each was received; by default MEMBERSHIP_DECLINED_RETENTION_MONTHS
-and MEMBERSHIP_SUSPECTED_RETENTION_DAYS, which the privacy notice states). Nothing else is ever
-deleted."""
+"""Data retention, daily from cron: each membership application is deleted once the period for
+its status has passed, as the privacy notice states (the settings are the defaults):
+
+- new, never dealt with: MEMBERSHIP_NEW_RETENTION_MONTHS after it was received;
+- declined: MEMBERSHIP_DECLINED_RETENTION_MONTHS after it was received;
+- suspected spam: MEMBERSHIP_SUSPECTED_RETENTION_DAYS after it was received;
+- lapsed: MEMBERSHIP_LAPSED_RETENTION_YEARS after it was last changed (marked lapsed, or later).
+
+Approved applications are the memberships themselves: they are kept while the membership
+lasts, and their period starts when the membership secretary marks them lapsed.
+"""
 
 import calendar
 import datetime
@@ -30,55 +37,69 @@ def day(moment):
     return f"{local.day} {local:%B %Y}"
 
 
+# Each period: its option, the setting that is its default, the largest value allowed, its help.
+PERIODS = [
+    ("new_months", "MEMBERSHIP_NEW_RETENTION_MONTHS", 1200, "Keep new applications nobody "
+     "has dealt with this many months after they were received."),
+    ("declined_months", "MEMBERSHIP_DECLINED_RETENTION_MONTHS", 1200, "Keep declined "
+     "applications this many months after they were received."),
+    ("spam_days", "MEMBERSHIP_SUSPECTED_RETENTION_DAYS", 36500, "Keep suspected spam this "
+     "many days after it was received."),
+    ("lapsed_years", "MEMBERSHIP_LAPSED_RETENTION_YEARS", 100, "Keep lapsed memberships this "
+     "many years after they were last changed."),
+]  # fmt: skip
+FIELDS = {"received": "created_at", "last changed": "updated_at"}
+
+
 class Command(BaseCommand):
     help = (
-        "Delete declined membership applications older than --declined-months and suspected "
-        "spam older than --spam-days (defaults: MEMBERSHIP_DECLINED_RETENTION_MONTHS, 12, and "
-        "MEMBERSHIP_SUSPECTED_RETENTION_DAYS, 30)."
+        "Delete membership applications whose retention period has passed: new ones after "
+        "--new-months, declined ones after --declined-months and suspected spam after "
+        "--spam-days from when they were received, lapsed ones after --lapsed-years from when "
+        "they were last changed. Approved applications are kept."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--declined-months",
-            type=int,
-            default=None,
-            help="Keep declined applications this many months after they were received.",
-        )
-        parser.add_argument(
-            "--spam-days",
-            type=int,
-            default=None,
-            help="Keep suspected spam this many days after it was received.",
-        )
+        for option, setting, _most, help in PERIODS:
+            parser.add_argument(
+                f"--{option.replace('_', '-')}",
+                type=int,
+                default=None,
+                help=f"{help} Default: {setting} ({getattr(settings, setting)}).",
+            )
         parser.add_argument(
             "--dry-run", action="store_true", help="Only say how many would be deleted."
         )
 
-    def handle(self, *args, declined_months, spam_days, dry_run, **options):
-        if declined_months is None:
-            declined_months = settings.MEMBERSHIP_DECLINED_RETENTION_MONTHS
-        if spam_days is None:
-            spam_days = settings.MEMBERSHIP_SUSPECTED_RETENTION_DAYS
-        if not 1 <= declined_months <= 1200:
-            raise CommandError("--declined-months must be between 1 and 1200.")
-        if not 1 <= spam_days <= 36500:
-            raise CommandError("--spam-days must be between 1 and 36500.")
+    def handle(self, *args, dry_run, **options):
+        period = {}
+        for option, setting, most, _help in PERIODS:
+            value = options[option]
+            period[option] = getattr(settings, setting) if value is None else value
+            if not 1 <= period[option] <= most:
+                raise CommandError(f"--{option.replace('_', '-')} must be between 1 and {most}.")
         now = timezone.now()
+        new, declined = period["new_months"], period["declined_months"]
+        spam, lapsed = datetime.timedelta(days=period["spam_days"]), period["lapsed_years"] * 12
         batches = [
-            ("declined", Status.DECLINED, months_before(now, declined_months)),
-            ("suspected spam", Status.SUSPECTED, now - datetime.timedelta(days=spam_days)),
+            ("new", Status.NEW, "received", months_before(now, new)),
+            ("declined", Status.DECLINED, "received", months_before(now, declined)),
+            ("suspected spam", Status.SUSPECTED, "received", now - spam),
+            ("lapsed", Status.LAPSED, "last changed", months_before(now, lapsed)),
         ]
         with transaction.atomic():
-            for label, status, cutoff in batches:
-                old = MembershipApplication.objects.filter(status=status, created_at__lt=cutoff)
+            for label, status, since, cutoff in batches:
+                old = MembershipApplication.objects.filter(
+                    status=status, **{f"{FIELDS[since]}__lt": cutoff}
+                )
                 count = old.count()
                 if dry_run:
                     self.stdout.write(
-                        f"{count} {label} application(s) received before {day(cutoff)} "
+                        f"{count} {label} application(s) {since} before {day(cutoff)} "
                         "would be deleted (dry run: nothing deleted)."
                     )
                     continue
                 old.delete()
                 self.stdout.write(
-                    f"Deleted {count} {label} application(s) received before {day(cutoff)}."
+                    f"Deleted {count} {label} application(s) {since} before {day(cutoff)}."
                 )
