@@ -18,7 +18,6 @@ A throttled request is marked with `refuse()`; `ThrottleMiddleware` then answers
 from __future__ import annotations
 
 import datetime
-import hashlib
 import ipaddress
 import math
 from collections.abc import Iterable, Mapping
@@ -28,6 +27,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .models import ThrottleEvent
 
@@ -63,9 +63,14 @@ def client_address(request: HttpRequest) -> str:
 
 
 def subject(*parts: object) -> str:
-    """A fixed-length key for what is counted: no personal data is stored in the clear."""
+    """A fixed-length key for what is counted: no personal data is stored in the clear.
+
+    Keyed with SECRET_KEY (HMAC): a plain hash of an IPv4 address or a username is reversed by
+    trying them all. A new key starts every count afresh; rows keyed otherwise (under an earlier
+    key, or the unkeyed hashes of before) match nothing and age out with purge_throttle_events.
+    """
     text = "\x1f".join(str(part).strip().lower() for part in parts)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return salted_hmac("core.throttling.subject", text, algorithm="sha256").hexdigest()
 
 
 @dataclass(frozen=True)

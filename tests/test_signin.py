@@ -2,6 +2,7 @@
 the site's, the page-password form) pauses guessers, and keeps its counts in the database."""
 
 import datetime
+import hashlib
 import logging
 from io import StringIO
 
@@ -228,8 +229,27 @@ class TestEveryDoor:
         assert messages[5].startswith("Sign-in refused: ") and "rule=pair" in messages[5]
         assert all(f"address={HERE}" in message for message in messages)
         assert all(secret not in message and "\n" not in message for message in messages)
+        # No username either: an account is named by its keyed subject.
+        assert not any("edi" in message for message in messages)
         if door.name != "page-password":
-            assert "account='edi\\ntor'" in messages[0]
+            assert "account=user-" in messages[0]
+
+
+def test_stored_subjects_are_keyed_with_the_secret_key(editor, settings):
+    """Throttle rows name no address or username, not even as a plain hash (an IPv4 address's
+    SHA-256 is found by trying all four billion)."""
+    SignInDoor("admin", "/admin/login/").attempt(Client(), "wrong")
+    stored = set(ThrottleEvent.objects.values_list("subject", flat=True))
+    assert len(stored) == 3
+    unkeyed = {
+        hashlib.sha256(text.encode()).hexdigest()
+        for text in (HERE, "user:editor", f"user:editor\x1f{HERE}")
+    }
+    assert not stored & unkeyed
+    # Control: the site finds its own rows again, and only with its own key.
+    assert signin.subject(HERE) in stored
+    settings.SECRET_KEY = "another-site-s-secret-key-" * 2
+    assert signin.subject(HERE) not in stored
 
 
 class TestAcrossDoors:
