@@ -356,6 +356,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"line": {"()": "core.logging.OneLineFormatter"}},
+    "filters": {"redis_faults": {"()": "core.logging.RedisFaults"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -364,6 +365,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # One line per background task is noise; failures are still logged.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        # One line per background task is noise; failures are still logged.
+        "django_tasks": {"level": "WARNING"},
+        # While Redis is down: one warning a minute, not a traceback per cache operation.
+        "django_redis.cache": {"filters": ["redis_faults"]},
+    },
 }
