@@ -173,6 +173,10 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx"]
 # Serve documents through Django so privacy settings on collections are enforced.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Upload limits, in megabytes (core/uploads.py); nginx's client_max_body_size must be above both.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_UPLOAD_MB", default=10) * 1024 * 1024
+DOCUMENT_MAX_UPLOAD_SIZE = env.int("DOCUMENT_MAX_UPLOAD_MB", default=25) * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.uploads.DocumentForm"
 # Search: Wagtail's database backend (SQLite FTS5; PostgreSQL full-text search with English
 # stemming) unless SEARCH_BACKEND names Elasticsearch or OpenSearch (see docs/search.md).
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
