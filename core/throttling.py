@@ -37,12 +37,14 @@ def client_address(request: HttpRequest) -> str:
 
     With `TRUSTED_PROXY_COUNT` = N proxies (nginx: 1), the client is the Nth address from the
     right of X-Forwarded-For: each proxy appends the address it received the request from, so
-    entries further left are whatever the client chose to send. IPv6 clients are counted by
-    their /64 network, which one household or server usually holds whole.
+    entries further left are whatever the client chose to send. The header counts only on a
+    request from one of the proxies (`FORWARDED_ALLOW_IPS`): anyone reaching the app server
+    directly could write it. IPv6 clients are counted by their /64 network, which one household
+    or server usually holds whole.
     """
     address = request.META.get("REMOTE_ADDR", "")
     hops = settings.TRUSTED_PROXY_COUNT
-    if hops > 0:
+    if hops > 0 and from_trusted_proxy(address):
         forwarded = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
@@ -60,6 +62,18 @@ def client_address(request: HttpRequest) -> str:
         # From the number, not the text: a zone ("%eth0") is not part of a network.
         return str(ipaddress.IPv6Network((int(parsed), 64), strict=False))
     return str(parsed)
+
+
+def from_trusted_proxy(address: str) -> bool:
+    """Whether a connection from `address` is one of the proxies in FORWARDED_ALLOW_IPS."""
+    allowed = settings.FORWARDED_ALLOW_IPS
+    if "*" in allowed:
+        return True
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(peer in ipaddress.ip_network(entry, strict=False) for entry in allowed)
 
 
 def subject(*parts: object) -> str:

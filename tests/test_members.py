@@ -718,6 +718,7 @@ class TestThrottle:
         self, client, join_page, tier, settings
     ):
         settings.TRUSTED_PROXY_COUNT = 1
+        settings.FORWARDED_ALLOW_IPS = ["10.0.0.1"]
 
         def post(n, forwarded):
             data = application(tier, email=f"person{n}@example.org")

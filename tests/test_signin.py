@@ -201,6 +201,7 @@ class TestEveryDoor:
 
     def test_behind_one_proxy_the_last_forwarded_address_is_the_client(self, door, settings):
         settings.TRUSTED_PROXY_COUNT = 1
+        settings.FORWARDED_ALLOW_IPS = ["10.0.0.0/8"]
         proxy = "10.0.0.1"
         for n in range(5):
             # Whatever a client writes to the left is not believed.
@@ -293,8 +294,26 @@ class TestAcrossDoors:
         # Control: the next network along is someone else.
         assert admin.attempt(Client(), PASSWORD, ip="2001:db8:0:8::1").status_code == 302
 
+    def test_x_forwarded_for_counts_only_from_the_configured_proxies(self, door, settings):
+        """A client reaching the app server directly writes what it likes in the header: it is
+        counted by its own address."""
+        settings.TRUSTED_PROXY_COUNT = 1
+        settings.FORWARDED_ALLOW_IPS = ["127.0.0.1", "10.0.0.0/8"]
+        for n in range(5):
+            door.attempt(Client(), "wrong", ip=HERE, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        response = door.attempt(Client(), door.right, ip=HERE, HTTP_X_FORWARDED_FOR="192.0.2.9")
+        assert_paused(response, door)
+        # Control: through a configured proxy, those are five clients, none paused.
+        for n in range(5):
+            door.attempt(Client(), "wrong", ip="10.0.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        client = Client()
+        response = door.attempt(client, door.right, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.0")
+        assert response.status_code == 302
+        assert door.let_in(client)
+
     def test_odd_forwarded_addresses_are_counted_not_fatal(self, editor, settings):
         settings.TRUSTED_PROXY_COUNT = 1
+        settings.FORWARDED_ALLOW_IPS = ["10.0.0.0/8"]
         admin = SignInDoor("admin", "/admin/login/")
         for forwarded in ("unknown", "fe80::1%eth0", "::ffff:192.0.2.9", " , ", "x" * 500):
             response = admin.attempt(

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment (see .env.example)."""
 
+import ipaddress
 import os
 import warnings
 from pathlib import Path
@@ -253,6 +254,17 @@ LOGIN_REDIRECT_URL = "/"
 # How many proxies in front append to X-Forwarded-For (nginx alone: 1). 0 trusts none: the
 # client's address is the connection's. Throttles count by it (core/throttling.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The proxies whose X-Forwarded-* headers are believed, by gunicorn (config/gunicorn.py) and the
+# throttles alike: addresses or networks, comma-separated ("*": any peer, never in production).
+# A request from any other peer is counted by the peer's own address.
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
+for _entry in set(FORWARDED_ALLOW_IPS) - {"*"}:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FORWARDED_ALLOW_IPS: {_entry!r} is not an address or a network."
+        ) from None
 
 # Caches (config/caches.py). Every key starts with the code's version, so a deploy starts
 # afresh. Pages are cached in front of the site (Varnish or a CDN), not in it.
