@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core import reports as core_reports
 from core import signin
 from core.sitemap import Sitemap
 from core.views import health
@@ -14,6 +15,8 @@ from home.views import robots_txt, security_txt
 from search import views as search_views
 
 urlpatterns = [
+    # Wagtail's reports with their spreadsheets escaped, first (core/reports.py).
+    path("admin/", include(core_reports)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail's sitemap of live, public pages; each page gives its own addresses (BasePage).

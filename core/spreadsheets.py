@@ -3,7 +3,9 @@
 Whatever a reader, an applicant or an editor typed can reach an export: a cell that a
 spreadsheet program would run as a formula (`=HYPERLINK(...)`, `=cmd|...`) is written with a
 leading apostrophe, which spreadsheets show as text. Every export the site offers uses
-`SafeSpreadsheetMixin`.
+`SafeSpreadsheetMixin`: its own (the register, the Gift Aid schedule, the search and translation
+reports) and Wagtail's, served escaped at their own addresses (core/reports.py, and
+search/wagtail_hooks.py for the Search terms report).
 """
 
 import re

@@ -8,6 +8,7 @@ import csv
 import io
 
 from django.test import RequestFactory
+from django.urls import resolve
 from django.utils import timezone
 
 from wagtail.contrib.search_promotions.models import Query
@@ -16,7 +17,8 @@ from wagtail.contrib.search_promotions.views.reports import SearchTermsReportVie
 import pytest
 
 from contact.models import ContactMessage
-from core.spreadsheets import escape_formula
+from core import reports
+from core.spreadsheets import SafeSpreadsheetMixin, escape_formula
 from search.models import QueryOutcome
 from tests.factories import MembershipApplicationFactory, MembershipTierFactory, StandardPageFactory
 
@@ -136,3 +138,40 @@ def test_contact_messages_are_not_exported(admin_client, db):
     assert "export=csv" not in listing.content.decode()
     response = admin_client.get("/admin/snippets/contact/contactmessage/", {"export": "csv"})
     assert b"".join(response.streaming_content).strip() == b""
+
+
+def test_the_site_history_report(admin_client, admin_user, home_page, django_user_model):
+    """Any editor may set their own name (Account → Name), and the site history an
+    administrator downloads shows it beside each change."""
+    from wagtail.admin.views.reports.audit_logging import LogEntriesView
+    from wagtail.log_actions import log
+
+    for formula in FORMULAS:
+        editor = django_user_model.objects.create_user(
+            f"editor{len(formula)}{ord(formula[0])}", first_name=formula
+        )
+        log(home_page, "wagtail.edit", user=editor)
+    response = admin_client.get("/admin/reports/site-history/", {"export": "csv"})
+    names = cells(response, "User")
+    assert_escaped(names, [name.strip() for name in FORMULAS])  # Wagtail trims names
+    # Control: Wagtail's own view writes the names as typed.
+    request = RequestFactory().get("/", {"export": "csv"})
+    request.user = admin_user
+    raw = cells(LogEntriesView.as_view()(request), "User")
+    assert all(runs_as_formula(value) for value in raw)
+
+
+@pytest.mark.parametrize("address", [*reports.VIEWS, "searchpicks/reports/search-terms/"])
+def test_every_wagtail_export_is_served_escaped(address):
+    for page in ("", "results/"):
+        view = resolve(f"/admin/{address}{page}").func.view_class
+        assert issubclass(view, SafeSpreadsheetMixin), address
+
+
+@pytest.mark.parametrize("address", reports.VIEWS)
+def test_the_escaped_reports_are_wagtails_pages_still(admin_client, client, address):
+    assert admin_client.get(f"/admin/{address}").status_code == 200
+    assert admin_client.get(f"/admin/{address}results/").status_code == 200
+    # As Wagtail's admin: no admin access, no report.
+    response = client.get(f"/admin/{address}")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
