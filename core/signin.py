@@ -30,8 +30,9 @@ because someone else guessed wrong, except under (c), and then only from a new a
 Each attempt is recorded before its password is checked and taken back if it succeeds or is
 refused (core/throttling.py): simultaneous guesses cannot slip past a limit together. Counts
 live in core.ThrottleEvent, shared by every process and untouched by the cache; subjects are
-keyed hashes (core.throttling.subject), so no username or address is stored. A paused door draws its page with a message
-saying how long to wait and what to do, answered 429 with Retry-After (ThrottleMiddleware).
+keyed hashes (core.throttling.subject), so no username or address is stored. A paused door
+draws its page with a message saying how long to wait and what to do, answered 429 with
+Retry-After (ThrottleMiddleware).
 Failed and refused attempts are logged, one line each, without the password or the username
 (an account is named by the start of its keyed subject, enough to tell one from another).
 """
