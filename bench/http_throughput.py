@@ -213,6 +213,8 @@ def site_env(work, database_url, redis=False):
         "SECRET_KEY": work.secret_key,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
+        "WAGTAILADMIN_BASE_URL": "https://www.example.org",
+        "DEFAULT_FROM_EMAIL": "website@example.org",
         "DATABASE_URL": database_url,
         "STATIC_ROOT": str(work.path / "static"),
         "MEDIA_ROOT": str(work.path / "media"),

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core import password_reset, signin
+from core import reports as core_reports
 from core.sitemap import Sitemap
 from core.views import health
 from home.views import robots_txt, security_txt
@@ -20,6 +21,8 @@ urlpatterns = [
         password_reset.PasswordResetView.as_view(),
         name="wagtailadmin_password_reset",
     ),
+    # Wagtail's reports with their spreadsheets escaped, first (core/reports.py).
+    path("admin/", include(core_reports)),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document-password door, throttled like the page-password one (core/signin.py).
     path(

@@ -62,6 +62,7 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, privacy_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].validators.append(no_control_characters)
+        self.fields["email"].validators.append(no_control_characters)
         self.fields["message"].validators.append(no_control_characters_but_line_breaks)
         policy = pgettext("the link to the privacy notice", "privacy notice")
         if privacy_url:

@@ -1,5 +1,6 @@
 """What the site's public forms (the join form, the contact form) share: refusing control
-characters, and telling a person's post from an automated one.
+characters (C0 and C1) and text-direction overrides, and telling a person's post from an
+automated one.
 
 Two signs of a robot: it fills in the trap, a field people never see; and it posts within
 seconds of the form being shown, or with a form shown days ago (or with no signed note of when
@@ -29,14 +30,31 @@ class Automation:
     RATE = "rate"
 
 
+# Text-direction overrides and isolates: invisible, they make a name or an address read other
+# than it is, in the secretary's email and the register.
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+DIRECTION_MESSAGE = _("Please remove the hidden characters that change the direction of text.")
+
+
+def _is_control(char):
+    # C0 controls, DEL and the C1 controls (U+0080 to U+009F), which emails and the admin show
+    # as nothing or as garbage.
+    return ord(char) < 32 or 0x7F <= ord(char) <= 0x9F
+
+
+def _refuse_controls(value, message, allowed=""):
+    if any(_is_control(char) and char not in allowed for char in value):
+        raise ValidationError(message)
+    if not DIRECTION_CONTROLS.isdisjoint(value):
+        raise ValidationError(DIRECTION_MESSAGE)
+
+
 def no_control_characters(value):
-    if any(ord(char) < 32 for char in value):
-        raise ValidationError(_("Please use ordinary letters and punctuation only (one line)."))
+    _refuse_controls(value, _("Please use ordinary letters and punctuation only (one line)."))
 
 
 def no_control_characters_but_line_breaks(value):
-    if any(ord(char) < 32 and char not in "\r\n\t" for char in value):
-        raise ValidationError(_("Please use ordinary letters and punctuation only."))
+    _refuse_controls(value, _("Please use ordinary letters and punctuation only."), "\r\n\t")
 
 
 def trap_field():

@@ -35,9 +35,11 @@ wrong is never refused because someone else did.
 Each attempt is recorded before its password is checked and taken back if it succeeds or is
 refused (core/throttling.py): simultaneous guesses cannot slip past a limit together. Counts
 live in core.ThrottleEvent, shared by every process and untouched by the cache; subjects are
-hashes, so no username or address is stored. A paused door draws its page with a message
-saying how long to wait and what to do, answered 429 with Retry-After (ThrottleMiddleware).
-Failed and refused attempts are logged, one line each, without the password.
+keyed hashes (core.throttling.subject), so no username or address is stored. A paused door
+draws its page with a message saying how long to wait and what to do, answered 429 with
+Retry-After (ThrottleMiddleware).
+Failed and refused attempts are logged, one line each, without the password or the username
+(an account is named by the start of its keyed subject, enough to tell one from another).
 """
 
 from __future__ import annotations
@@ -75,8 +77,6 @@ logger = logging.getLogger(__name__)
 # ALERT events the administrators told of an attack on an account.
 PAIR, ADDRESS, ACCOUNT, KNOWN = "signin-pair", "signin-address", "signin-account", "signin-known"
 ALERT = "signin-alert"
-# Kept in logs: enough to recognise a username, not a pasted essay.
-_LOGGED_LENGTH = 150
 
 
 @dataclass(frozen=True)
@@ -138,15 +138,16 @@ class Refusal:
 class Attempt:
     """One password tried at a door, for one account, from the request's client address."""
 
-    def __init__(self, request: HttpRequest, door: str, account: str, label: str):
+    def __init__(self, request: HttpRequest, door: str, account: str, label: str = ""):
         self.request = request
         self.door = door
-        self.label = label[:_LOGGED_LENGTH]
         self.address = client_address(request)
         self.rules = rules()
         self.pair_key = subject(account, self.address)
         self.address_key = subject(self.address)
         self.account_key = subject(account)
+        # What the logs call the account: never a username someone typed.
+        self.label = label or f"user-{self.account_key[:12]}"
         self.ids: list[int] = []
 
     def start(self) -> Refusal | None:
@@ -171,7 +172,7 @@ class Attempt:
         refusal = Refusal(rule, limit.retry_after(key))
         refuse(self.request, refusal.retry_after)
         logger.warning(
-            "Sign-in refused: door=%s account=%r address=%s rule=%s retry_after=%d",
+            "Sign-in refused: door=%s account=%s address=%s rule=%s retry_after=%d",
             self.door,
             self.label,
             self.address,
@@ -182,7 +183,7 @@ class Attempt:
 
     def failed(self) -> None:
         logger.warning(
-            "Sign-in failed: door=%s account=%r address=%s", self.door, self.label, self.address
+            "Sign-in failed: door=%s account=%s address=%s", self.door, self.label, self.address
         )
         if self.rules.account.exceeded(self.account_key):
             self.alert()
@@ -203,7 +204,7 @@ class Attempt:
             .exclude(email="")
             .values_list("email", flat=True)
         )
-        logger.warning("Sign-in attack: door=%s account=%r", self.door, self.label)
+        logger.warning("Sign-in attack: door=%s account=%s", self.door, self.label)
         if recipients:
             minutes = self.rules.pair.seconds // 60
             body = render_to_string(
@@ -258,7 +259,7 @@ class LockoutLoginForm(LoginForm):
         password = self.cleaned_data.get("password")
         if not username or not password:
             return super().clean()  # the missing field's error: no password was checked
-        attempt = Attempt(self.request, self.request.path, f"user:{username}", username)
+        attempt = Attempt(self.request, self.request.path, f"user:{username}")
         refusal = attempt.start()
         if refusal is not None:
             message = self.under_attack_message if refusal.rule == "account" else None

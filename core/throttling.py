@@ -18,7 +18,6 @@ A throttled request is marked with `refuse()`; `ThrottleMiddleware` then answers
 from __future__ import annotations
 
 import datetime
-import hashlib
 import ipaddress
 import math
 from collections.abc import Iterable, Mapping
@@ -28,6 +27,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .models import ThrottleEvent
 
@@ -37,12 +37,14 @@ def client_address(request: HttpRequest) -> str:
 
     With `TRUSTED_PROXY_COUNT` = N proxies (nginx: 1), the client is the Nth address from the
     right of X-Forwarded-For: each proxy appends the address it received the request from, so
-    entries further left are whatever the client chose to send. IPv6 clients are counted by
-    their /64 network, which one household or server usually holds whole.
+    entries further left are whatever the client chose to send. The header counts only on a
+    request from one of the proxies (`FORWARDED_ALLOW_IPS`): anyone reaching the app server
+    directly could write it. IPv6 clients are counted by their /64 network, which one household
+    or server usually holds whole.
     """
     address = request.META.get("REMOTE_ADDR", "")
     hops = settings.TRUSTED_PROXY_COUNT
-    if hops > 0:
+    if hops > 0 and from_trusted_proxy(address):
         forwarded = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
@@ -62,10 +64,27 @@ def client_address(request: HttpRequest) -> str:
     return str(parsed)
 
 
+def from_trusted_proxy(address: str) -> bool:
+    """Whether a connection from `address` is one of the proxies in FORWARDED_ALLOW_IPS."""
+    allowed = settings.FORWARDED_ALLOW_IPS
+    if "*" in allowed:
+        return True
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(peer in ipaddress.ip_network(entry, strict=False) for entry in allowed)
+
+
 def subject(*parts: object) -> str:
-    """A fixed-length key for what is counted: no personal data is stored in the clear."""
+    """A fixed-length key for what is counted: no personal data is stored in the clear.
+
+    Keyed with SECRET_KEY (HMAC): a plain hash of an IPv4 address or a username is reversed by
+    trying them all. A new key starts every count afresh; rows keyed otherwise (under an earlier
+    key, or the unkeyed hashes of before) match nothing and age out with purge_throttle_events.
+    """
     text = "\x1f".join(str(part).strip().lower() for part in parts)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return salted_hmac("core.throttling.subject", text, algorithm="sha256").hexdigest()
 
 
 @dataclass(frozen=True)

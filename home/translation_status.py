@@ -50,6 +50,7 @@ from wagtail.snippets.models import get_snippet_models
 from wagtail_localize.models import Translation, TranslationSource
 
 from core.i18n import default_locale_id
+from core.spreadsheets import SafeSpreadsheetMixin
 
 MISSING = "missing"
 NOT_PUBLISHED = "not published"
@@ -340,7 +341,7 @@ class ActionColumn(Column):
     cell_template_name = "home/admin/translation_action_cell.html"
 
 
-class TranslationStatusReportView(ReportView):
+class TranslationStatusReportView(SafeSpreadsheetMixin, ReportView):
     """Reports → Translations, for editors and above; `?state=` shows one state only."""
 
     results_template_name = "home/admin/translation_status_results.html"

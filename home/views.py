@@ -1,9 +1,10 @@
 import datetime
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from .models import SiteSettings
@@ -16,10 +17,15 @@ def csrf_failure(request, reason=""):
 
 @require_GET
 def robots_txt(request):
+    # Search results in every language (/search/, /es/search/): endless, and never a page.
+    searches = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            searches[reverse("search")] = code
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /search/",
+        *(f"Disallow: {path}" for path in searches),
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

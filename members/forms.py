@@ -80,7 +80,7 @@ class ApplicationForm(forms.ModelForm):
         # Offered from the tiers already read; the queryset checks the choice on a post.
         field.choices = [(tier.pk, field.label_from_instance(tier)) for tier in self.tiers]
         self.fields["country"].initial = gettext("United Kingdom")
-        for name in ("full_name", "postcode", "country", "heard_about"):
+        for name in ("full_name", "email", "postcode", "country", "heard_about"):
             self.fields[name].validators.append(no_control_characters)
         gift_aid = self.fields["gift_aid"]
         gift_aid.label = gift_aid_declaration()

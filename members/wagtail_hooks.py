@@ -11,10 +11,10 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import EditView, IndexView
 
+from core.spreadsheets import SafeSpreadsheetMixin
 from home import launch
 from home.blocks import PRIVACY_NOTICE_BLOCK
 
@@ -24,34 +24,8 @@ from .notifications import queue_emails
 
 Status = MembershipApplication.Status
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-
-def escape_formula(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
-class SafeSpreadsheet:
-    """For a view with Wagtail's SpreadsheetExportMixin: no cell a spreadsheet would run as a
-    formula, no character that breaks an XLSX file, and a CSV that spreadsheets read as UTF-8."""
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if not isinstance(value, str):
-            return value
-        if export_format == self.FORMAT_XLSX:
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        return escape_formula(value)
-
-    def stream_csv(self, queryset):
-        # A byte order mark, so spreadsheet programs read accented names as UTF-8.
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
-
-
-class ApplicationIndexView(SafeSpreadsheet, IndexView):
+class ApplicationIndexView(SafeSpreadsheetMixin, IndexView):
     def to_row_dict(self, item):
         # Real values rather than the list view's "-" placeholder, so "no Gift Aid" and
         # "not given" can be told apart.
@@ -64,7 +38,7 @@ class ApplicationIndexView(SafeSpreadsheet, IndexView):
         return row
 
 
-class GiftAidScheduleView(SafeSpreadsheet, SpreadsheetExportMixin, View):
+class GiftAidScheduleView(SafeSpreadsheetMixin, SpreadsheetExportMixin, View):
     """HMRC's Gift Aid schedule of the approved members who made a declaration, as CSV or (with
     ?export=xlsx) XLSX, for whoever may read the register (members/gift_aid.py)."""
 

@@ -1,11 +1,15 @@
 from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn
 from wagtail.contrib.search_promotions.views.reports import SearchTermsReportView
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from core.spreadsheets import SafeSpreadsheetMixin
 
 
-class NoResultsReportView(SearchTermsReportView):
+class SafeSearchTermsReportView(SafeSpreadsheetMixin, SearchTermsReportView):
+    """Wagtail's 'Search terms' report, whose export holds what anonymous readers typed: served
+    at Wagtail's own address in its place (search/wagtail_hooks.py)."""
+
+
+class NoResultsReportView(SafeSearchTermsReportView):
     """Wagtail's 'Search terms' report, limited to searches that last found nothing.
 
     These are the searches to answer: with new content, or with a promoted result
@@ -29,11 +33,3 @@ class NoResultsReportView(SearchTermsReportView):
 
     def get_base_queryset(self):
         return super().get_base_queryset().filter(outcome__result_count=0).select_related("outcome")
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        # Readers' words, opened in a spreadsheet, must not run as formulas (Wagtail's XLSX
-        # export already stores them as text).
-        if export_format == self.FORMAT_CSV and str(value).startswith(FORMULA_TRIGGERS):
-            return "'" + str(value)
-        return value

@@ -3,7 +3,20 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import AdminOnlyMenuItem
 
-from .reports import NoResultsReportView
+from .reports import NoResultsReportView, SafeSearchTermsReportView
+
+
+@hooks.register("register_admin_urls", order=-1)
+def replace_search_terms_report():
+    """Wagtail's 'Search terms' report with its export escaped: these come before
+    wagtail.contrib.search_promotions' own patterns, so the same addresses (and names) serve it."""
+    return [
+        path("searchpicks/reports/search-terms/", SafeSearchTermsReportView.as_view()),
+        path(
+            "searchpicks/reports/search-terms/results/",
+            SafeSearchTermsReportView.as_view(results_only=True),
+        ),
+    ]
 
 
 @hooks.register("register_admin_urls")

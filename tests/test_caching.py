@@ -3,8 +3,10 @@ process shares (Redis) or not at all, under the code's version; a Redis fault is
 an error. (That a change clears the fragments is core/frontend_cache.py's, tested with it.)
 """
 
+import logging
 import os
 import random
+import re
 import shutil
 import socket
 import string
@@ -18,6 +20,7 @@ import redis
 
 from config.caches import cache_settings
 from config.release import code_version
+from core import logging as core_logging
 from tests.factories import NewsItemPageFactory
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -115,6 +118,49 @@ class TestRedis:
                 response = client.get(url)
                 assert response.status_code == 200
                 assert b"Las Bambas" in response.content
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    """Redis unreachable (nothing listens on port 1), and a clock to move on."""
+    settings.CACHES = cache_settings(code_version="tests", redis_url="redis://127.0.0.1:1/0")
+    logger = logging.getLogger("django_redis.cache")
+    [faults] = [f for f in logger.filters if isinstance(f, core_logging.RedisFaults)]
+    clock = [time.monotonic() + 10_000]
+    monkeypatch.setattr(core_logging.time, "monotonic", lambda: clock[0])
+    return faults, clock
+
+
+def redis_records(caplog):
+    return [record for record in caplog.records if record.name.startswith("django_redis")]
+
+
+def test_redis_down_logs_one_warning_a_minute(client, news_index, redis_down, caplog):
+    faults, clock = redis_down
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(3):
+            assert client.get("/news/").status_code == 200
+        [warning] = redis_records(caplog)
+        assert warning.levelno == logging.WARNING and warning.exc_info is None
+        assert warning.getMessage().startswith("Redis unavailable, cache skipped (")
+        assert "Connection" in warning.getMessage() and "\n" not in warning.getMessage()
+        # A minute on: one more, saying how many were left out meanwhile.
+        caplog.clear()
+        clock[0] += 61
+        client.get("/news/")
+        client.get("/news/")
+        [warning] = redis_records(caplog)
+        assert re.search(r"; [1-9]\d* more faults since the last warning$", warning.getMessage())
+        # Control: without the filter, every cache operation logs an error with a traceback.
+        caplog.clear()
+        logging.getLogger("django_redis.cache").removeFilter(faults)
+        try:
+            client.get("/news/")
+        finally:
+            logging.getLogger("django_redis.cache").addFilter(faults)
+        errors = redis_records(caplog)
+        assert len(errors) > 1
+        assert all(r.levelno == logging.ERROR and r.exc_info for r in errors)
 
 
 def news_index_page():

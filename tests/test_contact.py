@@ -346,6 +346,21 @@ class TestBadInput:
             ),
             ({"message": "Hello\x00"}, "message", "Null characters are not allowed."),
             (
+                {"name": "Rosa\u0085Quispe"},
+                "name",
+                "Please use ordinary letters and punctuation only (one line).",
+            ),
+            (
+                {"name": "Rosa \u202eepsiuQ"},
+                "name",
+                "Please remove the hidden characters that change the direction of text.",
+            ),
+            (
+                {"email": "rosa@exa\u2067mple.org"},
+                "email",
+                "Please remove the hidden characters that change the direction of text.",
+            ),
+            (
                 {"message": "x" * 5001},
                 "message",
                 "Please shorten your message to at most 5000 characters (it has 5001).",
@@ -371,6 +386,8 @@ class TestBadInput:
         html = send(message(name="", message=""), path="/es/contacto/").content.decode()
         assert "Ingrese su nombre." in html and "Escriba su mensaje." in html
         assert "Corrija los 2 problemas que se indican abajo" in html
+        html = send(message(name="Rosa \u202eepsiuQ"), path="/es/contacto/").content.decode()
+        assert "Quite los caracteres ocultos que cambian la dirección del texto." in html
 
     def test_a_post_with_nothing_at_all_is_answered_not_a_server_error(self, send, contact_page):
         response = send({})

@@ -4,6 +4,7 @@ import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
+from urllib.robotparser import RobotFileParser
 
 from wagtail.models import PageViewRestriction
 
@@ -125,6 +126,15 @@ class TestSitemapAndRobots:
         assert response["Content-Type"].startswith("text/plain")
         assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
         assert "Disallow: /admin/" in response.content.decode()
+
+    def test_robots_keeps_crawlers_out_of_search_in_both_languages(self, client, spanish_home):
+        robots = RobotFileParser()
+        robots.parse(client.get("/robots.txt").content.decode().splitlines())
+        for search in ("/search/", "/es/search/"):
+            # Control: each is the search page, in its language.
+            assert client.get(search, {"query": "agua"}).status_code == 200
+            assert not robots.can_fetch("*", f"http://testserver{search}?query=agua")
+        assert robots.can_fetch("*", "http://testserver/es/")
 
 
 def json_ld(html):

@@ -323,6 +323,13 @@ class TestApplying:
             ({"full_name": "Mallory\r\nBcc: victim@example.org"}, "full_name", "one line"),
             ({"full_name": "Nul\x00byte"}, "full_name", "Null characters are not allowed."),
             ({"address": "1 Calle\x1bLima"}, "address", "ordinary letters and punctuation"),
+            # C1 controls and text-direction overrides (the name would read "José Quispe"
+            # reversed in the secretary's email).
+            ({"full_name": "José\u0085Quispe"}, "full_name", "one line"),
+            ({"address": "1 Calle\u009bLima"}, "address", "ordinary letters and punctuation"),
+            ({"full_name": "José \u202eepsiuQ"}, "full_name", "change the direction of text"),
+            ({"address": "1 \u2066Calle\u2069 Lima"}, "address", "change the direction of text"),
+            ({"email": "jose@exa\u202emple.org"}, "email", "change the direction of text"),
         ],
     )
     def test_bad_input_is_refused_with_a_message_and_nothing_stored(
@@ -744,6 +751,7 @@ class TestThrottle:
         self, client, join_page, tier, settings
     ):
         settings.TRUSTED_PROXY_COUNT = 1
+        settings.FORWARDED_ALLOW_IPS = ["10.0.0.1"]
 
         def post(n, forwarded):
             data = application(tier, email=f"person{n}@example.org")

@@ -2,7 +2,10 @@
 sign-in protection: test_signin.py; backups: test_backups.py)."""
 
 import logging
+import re
+import runpy
 import sys
+from pathlib import Path
 from unittest import mock
 
 from django.db import OperationalError, connection
@@ -129,3 +132,36 @@ class TestFailingPolitely:
         assert "\n" not in line
         assert "path=/news/" in line and "status=500" in line
         assert "RuntimeError: first line ⏎ second line" in line
+
+
+def test_the_documented_nginx_serves_media_with_nosniff():
+    """nginx serves /media/ itself: the headers Django sends (above) must be its own there."""
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "deploy.md").read_text()
+    [nginx] = [
+        block for block in re.findall(r"```nginx\n(.*?)```", guide, re.S) if "server" in block
+    ]
+    locations = dict(re.findall(r"location (\S+(?: \S+)?) \{(.*?)\n    \}", nginx, re.S))
+    media = locations["/media/"]
+    assert 'add_header X-Content-Type-Options "nosniff" always;' in media
+    assert re.search(r'add_header Content-Security-Policy "[^"]*\bsandbox\b', media)
+    # Control: the proxied pages get theirs from Django, not from nginx.
+    assert "add_header" not in locations["/"]
+
+
+def gunicorn_setting(name):
+    """`name` as gunicorn reads it from config/gunicorn.py."""
+    from gunicorn.config import Config
+
+    config = Config()
+    path = Path(__file__).resolve().parent.parent / "config" / "gunicorn.py"
+    for key, value in runpy.run_path(str(path)).items():
+        if key in config.settings:
+            config.set(key, value)
+    return getattr(config, name)
+
+
+def test_gunicorn_believes_forwarded_headers_only_from_the_configured_proxies(monkeypatch):
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    assert gunicorn_setting("forwarded_allow_ips") == ["127.0.0.1"]
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.5,10.0.0.6")
+    assert gunicorn_setting("forwarded_allow_ips") == ["10.0.0.5", "10.0.0.6"]

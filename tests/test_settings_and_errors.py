@@ -18,15 +18,30 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_production(*args, **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+# What production needs besides SECRET_KEY and ALLOWED_HOSTS: real addresses for its emails.
+PUBLIC_ADDRESSES = {
+    "WAGTAILADMIN_BASE_URL": "https://www.example.org",
+    "DEFAULT_FROM_EMAIL": "Peru Support Group <website@example.org>",
+}
+# Taken from the environment tests run in, so each test says what production gets.
+NOT_INHERITED = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    *PUBLIC_ADDRESSES,
+}
+
+
+def run_production(*args, python=None, **env):
+    """manage.py with `args` (or Python code, `python`) under the production settings."""
+    environment = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
+    environment.update(PUBLIC_ADDRESSES)
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, "-c", python] if python else [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -63,6 +78,10 @@ def test_production_passes_the_deploy_check():
 
 
 def test_production_settings_values(monkeypatch):
+    for name, value in PUBLIC_ADDRESSES.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SECURE_HSTS_PRELOAD", raising=False)
+    monkeypatch.delenv("SECURE_HSTS_INCLUDE_SUBDOMAINS", raising=False)
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(50))
     monkeypatch.setenv("ALLOWED_HOSTS", "www.example.org,example.org")
     monkeypatch.setenv("DEBUG", "true")  # must not win over production
@@ -80,6 +99,54 @@ def test_production_settings_values(monkeypatch):
     assert production.STORAGES["staticfiles"]["BACKEND"] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )
+    assert production.WAGTAILADMIN_BASE_URL == "https://www.example.org"
+    assert production.DEFAULT_FROM_EMAIL == production.SERVER_EMAIL
+    assert production.SECURE_HSTS_INCLUDE_SUBDOMAINS is True
+    assert production.SECURE_HSTS_PRELOAD is False
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"),
+        ("WAGTAILADMIN_BASE_URL", "http://localhost:8000/"),
+        ("WAGTAILADMIN_BASE_URL", "http://[::1]/"),
+        ("WAGTAILADMIN_BASE_URL", ""),
+        ("DEFAULT_FROM_EMAIL", "website@localhost"),
+        ("DEFAULT_FROM_EMAIL", "Peru Support Group <website@127.0.0.1>"),
+        ("DEFAULT_FROM_EMAIL", ""),
+    ],
+)
+def test_production_refuses_to_start_with_emails_pointing_at_this_machine(name, value):
+    secrets_ = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "www.example.org"}
+    result = run_production("check", **secrets_, **{name: value})
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} is {value!r}, which is not the site's public" in (
+        result.stderr
+    )
+    # Control: the same start with the site's own address goes through.
+    assert run_production("check", **secrets_).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "header"),
+    [
+        ({}, "max-age=31536000; includeSubDomains"),
+        ({"SECURE_HSTS_PRELOAD": "true"}, "max-age=31536000; includeSubDomains; preload"),
+        ({"SECURE_HSTS_INCLUDE_SUBDOMAINS": "false"}, "max-age=31536000"),
+    ],
+)
+def test_hsts_sub_domains_and_preload_are_settings(env, header):
+    probe = (
+        "import django; django.setup(); from django.test import Client; "
+        "print(Client().get('/health/', secure=True, HTTP_HOST='www.example.org')"
+        "['Strict-Transport-Security'])"
+    )
+    result = run_production(
+        python=probe, SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="www.example.org", **env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == header
 
 
 def test_404_uses_the_site_layout(client, home_page):
@@ -129,6 +196,8 @@ def test_500_page_needs_no_database(db, django_assert_num_queries):
 EVERY_INTEGRATION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "www.example.org",
+    **PUBLIC_ADDRESSES,
+    "SECURE_HSTS_PRELOAD": "true",
     "SENTRY_DSN": "https://public@sentry.example.org/1",
     "REDIS_URL": "redis://127.0.0.1:6379/15",
     "EMAIL_HOST": "smtp.example.org",
@@ -200,11 +269,7 @@ print(json.dumps({"status": response.status_code, "events": events}))
 
 @pytest.mark.slow
 def test_sentry_receives_no_body_variables_sql_parameters_or_cookies(tmp_path):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    environment = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     environment.update(
         EVERY_INTEGRATION,
         DJANGO_SETTINGS_MODULE="config.settings.production",

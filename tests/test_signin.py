@@ -2,6 +2,7 @@
 the site's, the page-password form) pauses guessers, and keeps its counts in the database."""
 
 import datetime
+import hashlib
 import logging
 from io import StringIO
 
@@ -251,6 +252,7 @@ class TestEveryDoor:
 
     def test_behind_one_proxy_the_last_forwarded_address_is_the_client(self, door, settings):
         settings.TRUSTED_PROXY_COUNT = 1
+        settings.FORWARDED_ALLOW_IPS = ["10.0.0.0/8"]
         proxy = "10.0.0.1"
         for n in range(5):
             # Whatever a client writes to the left is not believed.
@@ -279,8 +281,27 @@ class TestEveryDoor:
         assert messages[5].startswith("Sign-in refused: ") and "rule=pair" in messages[5]
         assert all(f"address={HERE}" in message for message in messages)
         assert all(secret not in message and "\n" not in message for message in messages)
-        if isinstance(door, SignInDoor):
-            assert "account='edi\\ntor'" in messages[0]
+        # No username either: an account is named by its keyed subject.
+        assert not any("edi" in message for message in messages)
+        if door.name not in {"page-password", "document-password"}:
+            assert "account=user-" in messages[0]
+
+
+def test_stored_subjects_are_keyed_with_the_secret_key(editor, settings):
+    """Throttle rows name no address or username, not even as a plain hash (an IPv4 address's
+    SHA-256 is found by trying all four billion)."""
+    SignInDoor("admin", "/admin/login/").attempt(Client(), "wrong")
+    stored = set(ThrottleEvent.objects.values_list("subject", flat=True))
+    assert len(stored) == 3
+    unkeyed = {
+        hashlib.sha256(text.encode()).hexdigest()
+        for text in (HERE, "user:editor", f"user:editor\x1f{HERE}")
+    }
+    assert not stored & unkeyed
+    # Control: the site finds its own rows again, and only with its own key.
+    assert signin.subject(HERE) in stored
+    settings.SECRET_KEY = "another-site-s-secret-key-" * 2
+    assert signin.subject(HERE) not in stored
 
 
 def test_thirty_document_password_guesses_are_answered_429_before_the_right_one(
@@ -368,8 +389,26 @@ class TestAcrossDoors:
         # Control: the next network along is someone else.
         assert admin.attempt(Client(), PASSWORD, ip="2001:db8:0:8::1").status_code == 302
 
+    def test_x_forwarded_for_counts_only_from_the_configured_proxies(self, door, settings):
+        """A client reaching the app server directly writes what it likes in the header: it is
+        counted by its own address."""
+        settings.TRUSTED_PROXY_COUNT = 1
+        settings.FORWARDED_ALLOW_IPS = ["127.0.0.1", "10.0.0.0/8"]
+        for n in range(5):
+            door.attempt(Client(), "wrong", ip=HERE, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        response = door.attempt(Client(), door.right, ip=HERE, HTTP_X_FORWARDED_FOR="192.0.2.9")
+        assert_paused(response, door)
+        # Control: through a configured proxy, those are five clients, none paused.
+        for n in range(5):
+            door.attempt(Client(), "wrong", ip="10.0.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        client = Client()
+        response = door.attempt(client, door.right, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.0")
+        assert response.status_code == 302
+        assert door.let_in(client)
+
     def test_odd_forwarded_addresses_are_counted_not_fatal(self, editor, settings):
         settings.TRUSTED_PROXY_COUNT = 1
+        settings.FORWARDED_ALLOW_IPS = ["10.0.0.0/8"]
         admin = SignInDoor("admin", "/admin/login/")
         for forwarded in ("unknown", "fe80::1%eth0", "::ffff:192.0.2.9", " , ", "x" * 500):
             response = admin.attempt(

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment (see .env.example)."""
 
+import ipaddress
 import os
 import warnings
 from pathlib import Path
@@ -174,6 +175,10 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx"]
 # Serve documents through Django so privacy settings on collections are enforced.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Upload limits, in megabytes (core/uploads.py); nginx's client_max_body_size must be above both.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_UPLOAD_MB", default=10) * 1024 * 1024
+DOCUMENT_MAX_UPLOAD_SIZE = env.int("DOCUMENT_MAX_UPLOAD_MB", default=25) * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.uploads.DocumentForm"
 # Search: Wagtail's database backend (SQLite FTS5; PostgreSQL full-text search with English
 # stemming) unless SEARCH_BACKEND names Elasticsearch or OpenSearch (see docs/search.md).
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
@@ -258,6 +263,17 @@ LOGIN_REDIRECT_URL = "/"
 # How many proxies in front append to X-Forwarded-For (nginx alone: 1). 0 trusts none: the
 # client's address is the connection's. Throttles count by it (core/throttling.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The proxies whose X-Forwarded-* headers are believed, by gunicorn (config/gunicorn.py) and the
+# throttles alike: addresses or networks, comma-separated ("*": any peer, never in production).
+# A request from any other peer is counted by the peer's own address.
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
+for _entry in set(FORWARDED_ALLOW_IPS) - {"*"}:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FORWARDED_ALLOW_IPS: {_entry!r} is not an address or a network."
+        ) from None
 
 # Caches (config/caches.py). Every key starts with the code's version, so a deploy starts
 # afresh. Pages are cached in front of the site (Varnish or a CDN), not in it.
@@ -373,6 +389,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"line": {"()": "core.logging.OneLineFormatter"}},
+    "filters": {"redis_faults": {"()": "core.logging.RedisFaults"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -381,6 +398,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # One line per background task is noise; failures are still logged.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        # One line per background task is noise; failures are still logged.
+        "django_tasks": {"level": "WARNING"},
+        # While Redis is down: one warning a minute, not a traceback per cache operation.
+        "django_redis.cache": {"filters": ["redis_faults"]},
+    },
 }

@@ -1,3 +1,7 @@
+import ipaddress
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -18,6 +22,36 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 if not SECRET_KEY or not ALLOWED_HOSTS:
     raise ImproperlyConfigured("SECRET_KEY and ALLOWED_HOSTS must not be empty in production.")
 
+
+def _is_local(host):
+    """Whether `host` names this machine (or nothing), not an address anyone else can reach."""
+    host = (host or "").strip("[]").rstrip(".").lower()
+    if host in ("", "localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+# The links in emails (password resets, workflow notices) and the sender of every email: the
+# development defaults would send mail linking to 127.0.0.1 from website@localhost.
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+for _name, _value, _host in (
+    ("WAGTAILADMIN_BASE_URL", WAGTAILADMIN_BASE_URL, urlsplit(WAGTAILADMIN_BASE_URL).hostname),
+    ("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL, parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]),
+):
+    if _is_local(_host):
+        raise ImproperlyConfigured(
+            f"{_name} is {_value!r}, which is not the site's public address: production sends "
+            "emails with it. Set it in the environment, e.g. "
+            "WAGTAILADMIN_BASE_URL=https://www.example.org and "
+            "DEFAULT_FROM_EMAIL=website@example.org (docs/configuration.md)."
+        )
+
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
@@ -26,8 +60,13 @@ STORAGES["staticfiles"] = {  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+# Sub-domains too (on www.example.org that is only *.www.example.org); preloading into browsers
+# is a choice for the whole domain and slow to undo, so it is off until asked for.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Off by choice: `check --deploy` would warn about it on every deploy.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = True
 # nginx in front appends the client's address to X-Forwarded-For: throttles count by it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
