@@ -24,19 +24,22 @@ SUMMARY = "A new break in the North Peruvian pipeline has polluted the river."
 PARAGRAPH = "Community monitors reported the spill on Friday morning."
 
 
-def test_editor_publishes_news_item(page, live_server, news_index):
-    # Older items, so "listed first" means ordered by date, not merely the only one.
-    NewsItemPageFactory(parent=news_index, title="Older item", date=datetime.date(2026, 10, 1))
-    NewsItemPageFactory(parent=news_index, title="Oldest item", date=datetime.date(2026, 9, 1))
+def sign_in_as_an_editor(page, live_server):
     get_user_model().objects.create_superuser(
         username="editor", email="editor@example.org", password=PASSWORD
     )
-
     page.goto(f"{live_server.url}/admin/login/")
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}/admin/")
+
+
+def test_editor_publishes_news_item(page, live_server, news_index):
+    # Older items, so "listed first" means ordered by date, not merely the only one.
+    NewsItemPageFactory(parent=news_index, title="Older item", date=datetime.date(2026, 10, 1))
+    NewsItemPageFactory(parent=news_index, title="Oldest item", date=datetime.date(2026, 9, 1))
+    sign_in_as_an_editor(page, live_server)
 
     page.goto(f"{live_server.url}/admin/pages/{news_index.pk}/")
     actions = page.get_by_role("navigation", name="Actions", exact=True)
@@ -82,14 +85,7 @@ def test_publish_pressed_while_the_first_autosave_is_on_its_way(page, live_serve
     """Wagtail's first autosave of a new page creates it; a Publish pressed before that save has
     answered would post the new-page form again and be refused ("slug already in use"), leaving
     the story unpublished. The press waits for the autosave, then publishes the page it made."""
-    get_user_model().objects.create_superuser(
-        username="editor", email="editor@example.org", password=PASSWORD
-    )
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
+    sign_in_as_an_editor(page, live_server)
 
     # The first autosave reaches the server (the page is created) but its answer is held back,
     # as on a slow connection, until the editor has pressed Publish.
