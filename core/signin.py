@@ -148,6 +148,7 @@ class Attempt:
         self.account_key = subject(account)
         # What the logs call the account: never a username someone typed.
         self.label = label or f"user-{self.account_key[:12]}"
+        self.account = account
         self.ids: list[int] = []
 
     def start(self) -> Refusal | None:
@@ -211,7 +212,7 @@ class Attempt:
                 "core/email/attack_alert.txt",
                 {
                     "door": self.door,
-                    "account": self.label,
+                    "account": self.described(),
                     "failures": self.rules.account.events,
                     "hours": max(1, self.rules.account.seconds // 3600),
                     "minutes": minutes,
@@ -220,6 +221,16 @@ class Attempt:
             )
             subject = f"{settings.WAGTAIL_SITE_NAME}: many wrong passwords at {self.door}"
             send_soon(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+
+    def described(self) -> str:
+        """What the administrators' email calls the account: by its username where an account
+        has it, so that they can act (the logs never name it), else as the logs do."""
+        kind, _, username = self.account.partition(":")
+        if kind != "user":
+            return self.label
+        if get_user_model().objects.filter(username=username).exists():
+            return f"the account “{username}”"
+        return "a username that matches no account on the site"
 
     def succeeded(self) -> None:
         r = self.rules

@@ -348,6 +348,28 @@ def test_an_attack_from_two_addresses_refuses_no_reader_and_tells_an_administrat
     assert "slowing the guessing" in mail.outbox[0].body
 
 
+def test_the_attack_email_names_the_account_that_the_logs_do_not(editor, settings, caplog):
+    settings.SIGNIN_FAILURES_PER_ACCOUNT = 6  # the seventh failure makes it an attack
+    door = SignInDoor("admin", "/admin/login/")
+    for ip in (HERE, ELSEWHERE, "192.0.2.30"):
+        for _ in range(3):
+            door.attempt(Client(), "wrong", ip=ip)
+    assert site_mail.wait_until_idle(timeout=10)
+    [message] = mail.outbox
+    assert "for the account “editor”" in message.body
+    assert not any("editor" in record.getMessage() for record in caplog.records)
+    # Control: a username nobody has is not repeated back.
+    mail.outbox.clear()
+    later(3601)
+    for ip in (HERE, ELSEWHERE, "192.0.2.30"):
+        for _ in range(3):
+            door.attempt(Client(), "wrong", ip=ip, account="nobody-here")
+    assert site_mail.wait_until_idle(timeout=10)
+    [message] = mail.outbox
+    assert "a username that matches no account" in message.body
+    assert "nobody-here" not in message.body
+
+
 class TestAcrossDoors:
     def test_sign_in_pages_count_failures_together(self, editor):
         admin, site = SignInDoor("admin", "/admin/login/"), SignInDoor("site", "/_util/login/")
