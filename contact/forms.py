@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
 from core import forms as guard
 from core.forms import no_control_characters, no_control_characters_but_line_breaks
@@ -64,9 +64,7 @@ class ContactForm(forms.ModelForm):
         self.fields["name"].validators.append(no_control_characters)
         self.fields["email"].validators.append(no_control_characters)
         self.fields["message"].validators.append(no_control_characters_but_line_breaks)
-        policy = pgettext("the link to the privacy notice", "privacy notice")
-        if privacy_url:
-            policy = format_html('<a href="{}">{}</a>', privacy_url, policy)
+        policy = guard.privacy_notice_link(privacy_url)
         # A notice, not a box to tick: answering a message needs no consent.
         days = settings.CONTACT_MESSAGE_RETENTION_DAYS
         self.notice = format_html(
@@ -86,9 +84,6 @@ class ContactForm(forms.ModelForm):
     def clean_message(self):
         # Browsers send textarea line breaks as CRLF; store plain newlines.
         return "\n".join(self.cleaned_data["message"].splitlines()).strip()
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip()
 
     def spam_reason(self):
         """Why this post looks automated (a SpamReason), or "" when it looks like a person's.

@@ -13,7 +13,9 @@ import time
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 TRAP_FIELD = "leave_blank"
 STARTED_FIELD = "started"
@@ -70,6 +72,12 @@ def trap_field():
 
 def started_field():
     return forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def privacy_notice_link(url):
+    """ "privacy notice", linked to the page when there is one, for a form's notice or consent."""
+    words = pgettext("the link to the privacy notice", "privacy notice")
+    return format_html('<a href="{}">{}</a>', url, words) if url else words
 
 
 def started_token(salt, at=None):

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import forms as guard
@@ -22,15 +22,9 @@ def started_token(at=None):
 
 
 class ApplicationForm(forms.ModelForm):
-    # The trap: people never see it (the template hides it, from screen readers too), while a
-    # robot filling in every field it finds fills it in. Its name, type and attributes are
-    # ones that browsers' autofill and password managers pass over.
-    leave_blank = forms.CharField(
-        required=False,
-        label=_("Leave this empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The trap and when the form was shown (core/forms.py).
+    leave_blank = guard.trap_field()
+    started = guard.started_field()
 
     class Meta:
         model = MembershipApplication
@@ -91,9 +85,7 @@ class ApplicationForm(forms.ModelForm):
         consent.error_messages["required"] = _(
             "Please agree to us holding your details, or we cannot process your membership."
         )
-        policy = pgettext("the link to the privacy notice", "privacy notice")
-        if privacy_url:
-            policy = format_html('<a href="{}">{}</a>', privacy_url, policy)
+        policy = guard.privacy_notice_link(privacy_url)
         consent.label = format_html(
             gettext(
                 "I agree to the Peru Support Group holding my details to manage my membership, "
@@ -162,10 +154,6 @@ class ApplicationForm(forms.ModelForm):
         if not self.cleaned_data.get("gift_aid"):
             return ""
         return f"{gift_aid_declaration()}\n\n{gift_aid_note()}"
-
-    def clean_email(self):
-        # Whether this address has applied already is never said here: the page decides.
-        return self.cleaned_data["email"].strip()
 
     def spam_reason(self):
         """Why this post looks automated (a SpamReason), or "" when it looks like a person's.
