@@ -1,153 +1,92 @@
 """The editors' guide (docs/editors.md) inside the admin, for signed-in editors, with its
 screenshots (docs/images/*.png): the Help menu opens it.
 
-The guide is written in the small part of Markdown it uses (headings, paragraphs, lists, tables,
-pictures, bold, code and links), which `render_markdown` turns into HTML here rather than
-through a library the site would depend on for one page. Every character of the text is
-escaped before any markup is added, and links go only to web, mail or site addresses, so the
-guide cannot put a script into the admin.
+Python-Markdown turns the guide into HTML, with its tables and table of contents extensions.
+Raw HTML in the text is escaped like any other text rather than passed through, links go only
+to web, mail or site addresses and pictures only to the guide's own screenshots, so the guide
+cannot put a script into the admin.
 """
 
 import re
-from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+import markdown
+from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
 from PIL import Image as PILImage
 
 GUIDE = Path(settings.BASE_DIR) / "docs" / "editors.md"
 IMAGES = GUIDE.parent / "images"
 
-HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-LIST_ITEM = re.compile(r"^(?:(-|\*)|(\d+)\.)\s+(.*)$")
-IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
-LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-BOLD = re.compile(r"\*\*(.+?)\*\*")
-CODE = re.compile(r"`([^`]+)`")
 SAFE_LINK = re.compile(r"^(https?://|mailto:|/|#)", re.I)
 PICTURE_NAME = re.compile(r"[\w-]+\.png")
+PICTURE = re.compile(rf"images/({PICTURE_NAME.pattern})")  # as the guide names a picture
 
 
-@dataclass
-class Guide:
-    title: str = ""
-    html: str = ""
+class Guide(NamedTuple):
+    title: str
+    html: str
     # (id, text) of each section (## heading), for the table of contents.
-    sections: list = field(default_factory=list)
+    sections: list
+
+
+class GuideMarkup(Treeprocessor):
+    """Takes the title out of the HTML, keeps only safe links (others leave their words) and the
+    guide's own pictures (others leave their alt text), and marks the tables' header cells."""
+
+    def __init__(self, md, picture):
+        super().__init__(md)
+        self.picture, self.title = picture, ""
+
+    def run(self, root):
+        if (title := root.find("h1")) is not None:
+            self.title = "".join(title.itertext()).strip()
+            root.remove(title)
+        for element in root.iter():
+            if element.tag == "a" and not SAFE_LINK.match(element.get("href", "")):
+                element.tag = None  # its words without the link
+                element.attrib.clear()
+            elif element.tag == "img":
+                picture = PICTURE.fullmatch(element.get("src", ""))
+                if picture and (found := self.picture(picture[1])):
+                    # Its size, so that the text does not jump as pictures arrive.
+                    width, height = str(found["width"]), str(found["height"])
+                    element.attrib.update(src=found["url"], width=width, height=height)
+                    element.set("loading", "lazy")
+                else:
+                    element.tag, element.text = None, element.get("alt")
+                    element.attrib.clear()
+            elif element.tag == "th":
+                element.set("scope", "col")
 
 
 def render_markdown(text: str, picture=lambda name: None) -> Guide:
     """The guide's Markdown as HTML. The first level-1 heading is the title, left out of the
     HTML (the admin's header shows it). `picture(name)` describes images/<name> as
     {"url", "width", "height"}, or is None for a missing one (its alt text is shown instead)."""
-    guide = Guide()
-    out = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not line.strip():
-            i += 1
-            continue
-        if heading := HEADING.match(line):
-            level, words = len(heading[1]), heading[2].strip()
-            if level == 1 and not guide.title:
-                guide.title = words
-            else:
-                anchor = slugify(words)
-                if level == 2:
-                    guide.sections.append((anchor, words))
-                out.append(f'<h{level} id="{anchor}">{inline(words, picture)}</h{level}>')
-            i += 1
-        elif line.startswith("|"):
-            rows = []
-            while i < len(lines) and lines[i].startswith("|"):
-                rows.append([cell.strip() for cell in lines[i].strip().strip("|").split("|")])
-                i += 1
-            out.append(table(rows, picture))
-        elif item := LIST_ITEM.match(line):
-            tag = "ol" if item[2] else "ul"
-            items = []
-            while i < len(lines):
-                item = LIST_ITEM.match(lines[i])
-                if item and (tag == "ol") == bool(item[2]):
-                    items.append(item[3])
-                elif lines[i].startswith((" ", "\t")) and lines[i].strip() and items:
-                    items[-1] += " " + lines[i].strip()  # the item goes on
-                elif not lines[i].strip() and i + 1 < len(lines) and LIST_ITEM.match(lines[i + 1]):
-                    pass  # a blank line between two items of one list
-                else:
-                    break
-                i += 1
-            body = "".join(f"<li>{inline(words, picture)}</li>" for words in items)
-            out.append(f"<{tag}>{body}</{tag}>")
-        else:
-            paragraph = []
-            while i < len(lines) and lines[i].strip() and not starts_block(lines[i]):
-                paragraph.append(lines[i].strip())
-                i += 1
-            out.append(f"<p>{inline(' '.join(paragraph), picture)}</p>")
-    # Safe: every piece of text went through inline(), which escapes it first.
-    guide.html = mark_safe("\n".join(out))
-    return guide
-
-
-def starts_block(line: str) -> bool:
-    return bool(HEADING.match(line) or LIST_ITEM.match(line) or line.startswith("|"))
-
-
-def table(rows, picture) -> str:
-    # The second row of a Markdown table only draws the line under the header.
-    head, body = rows[0], rows[2:]
-    cells = "".join(f'<th scope="col">{inline(cell, picture)}</th>' for cell in head)
-    trs = "".join(
-        "<tr>" + "".join(f"<td>{inline(cell, picture)}</td>" for cell in row) + "</tr>"
-        for row in body
-    )
-    return f"<table><thead><tr>{cells}</tr></thead><tbody>{trs}</tbody></table>"
-
-
-def inline(text: str, picture) -> str:
-    """One line of the guide as HTML: escaped, then its pictures, links, bold and code."""
-    parts = CODE.split(text)
-    # split() with a group alternates text and code: code spans are escaped and left as typed.
-    return "".join(
-        f"<code>{escape(part)}</code>" if n % 2 else marked_up(escape(part), picture)
-        for n, part in enumerate(parts)
-    )
-
-
-def marked_up(escaped: str, picture) -> str:
-    def image(match):
-        alt, src = match[1], match[2]
-        name = src.removeprefix("images/")
-        found = src.startswith("images/") and PICTURE_NAME.fullmatch(name) and picture(name)
-        if not found:
-            return alt
-        # Its size, so that the text does not jump as pictures arrive.
-        return (
-            f'<img src="{escape(found["url"])}" alt="{alt}" width="{found["width"]}" '
-            f'height="{found["height"]}" loading="lazy">'
-        )
-
-    def link(match):
-        words, href = match[1], match[2]
-        if SAFE_LINK.match(href):
-            return f'<a href="{href}">{words}</a>'
-        return words
-
-    escaped = IMAGE.sub(image, escaped)
-    escaped = LINK.sub(link, escaped)
-    return BOLD.sub(r"<strong>\1</strong>", escaped)
+    contents = TocExtension(toc_depth="2-2", slugify=lambda words, separator: slugify(words))
+    md = markdown.Markdown(extensions=["tables", contents], output_format="html")
+    # Raw HTML stays text, escaped like the rest.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    markup = GuideMarkup(md, picture)
+    md.treeprocessors.register(markup, "guide", 4)  # after the contents gave headings their ids
+    # Safe: raw HTML is escaped with the text, and links and pictures are checked above.
+    html = mark_safe(md.convert(text))
+    # The sections' words as typed: the template escapes them.
+    sections = [(token["id"], unescape(token["name"])) for token in md.toc_tokens]
+    return Guide(markup.title, html, sections)
 
 
 class EditorsGuideView(WagtailAdminTemplateMixin, TemplateView):
