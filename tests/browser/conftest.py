@@ -1,7 +1,9 @@
 """Fixtures for the Playwright tests: one headless Debian Chromium per session, a fresh page
-per test, a screenshot when a test fails, and the page tree rebuilt after a flush; for the
-editors' journeys, the site `make run` builds (`demo`), a signed-in window per user
-(`sign_in`) and the editors' guide's screenshots (`guide_image`)."""
+per test, a screenshot when a test fails, and the page tree rebuilt after a flush; for a
+module whose tests only read the site, one site and one server for them all
+(`site_for_the_module`, `live_site`); for the editors' journeys, the site `make run` builds
+(`demo`), a signed-in window per user (`sign_in`) and the editors' guide's screenshots
+(`guide_image`)."""
 
 import io
 import re
@@ -10,10 +12,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import setup_databases, teardown_databases
 
 import pytest
 from PIL import Image as PILImage
 from playwright.sync_api import expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import default_home_page
 
@@ -79,6 +84,41 @@ def pytest_runtest_makereport(item, call):
 def home_page(transactional_db):
     """Live-server tests commit their data: the tree is rebuilt after an earlier one's flush."""
     return default_home_page()
+
+
+@pytest.fixture(scope="module")
+def site_for_the_module(django_db_setup, django_db_blocker):
+    """Database access for a module of browser tests that only read the site. The module's own
+    fixture builds the site once, committed so that the server sees it, and every table is
+    emptied after the module's last test, as pytest-django empties them after each live-server
+    test; loading the demo again for each test would cost seconds a test."""
+    with django_db_blocker.unblock():
+        # pytest-django makes the test database only for a run with a test that asks for it:
+        # these tests do not (they would be emptied one by one), so a run of this module alone
+        # makes it here.
+        made_here = not on_the_test_database()
+        made = setup_databases(verbosity=0, interactive=False) if made_here else None
+        default_home_page()
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+        if made_here:
+            teardown_databases(made, verbosity=0)
+
+
+def on_the_test_database():
+    """Whether the connection is to the test database (named by its TEST NAME, or Django's
+    "test_" before the name), not to the site's own."""
+    name, test_name = connection.settings_dict["NAME"], connection.settings_dict["TEST"]["NAME"]
+    return name == test_name if test_name else name.startswith("test_")
+
+
+@pytest.fixture(scope="module")
+def live_site(site_for_the_module):
+    """A live server for the module's tests (above): `live_server` would empty the tables after
+    each of them."""
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
 
 
 @pytest.fixture

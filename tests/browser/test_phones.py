@@ -11,6 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
+from wagtail.models import Locale
+
 import pytest
 from playwright.sync_api import expect
 
@@ -19,7 +21,7 @@ from demo import content_es as es
 from news.models import NewsIndexPage
 from tests.factories import NewsItemPageFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 UNTRANSLATED = "/news/not-yet-in-spanish/"
@@ -92,8 +94,10 @@ MEASURE_HEADER = """() => {
 }"""
 
 
-@pytest.fixture
-def demo_site(home_page, spanish):
+@pytest.fixture(scope="module")
+def demo_site(site_for_the_module):
+    """The demo in both languages and one story not yet in Spanish, read by every test."""
+    Locale.objects.get_or_create(language_code="es")  # made by a migration, gone after a flush
     call_command("load_demo_content", verbosity=0)
     news_index = NewsIndexPage.objects.get(locale__language_code="en-gb")
     NewsItemPageFactory(
@@ -102,7 +106,6 @@ def demo_site(home_page, spanish):
         slug="not-yet-in-spanish",
         date=datetime.date(2016, 11, 28),
     )
-    return home_page
 
 
 def overlaps(a, b, tolerance=0.5):
@@ -144,14 +147,14 @@ def addresses():
             yield kind, "es", spanish
 
 
-def test_the_header_on_every_page_kind_from_320px_to_a_desktop(browser, live_server, demo_site):
+def test_the_header_on_every_page_kind_from_320px_to_a_desktop(browser, live_site, demo_site):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = []
     for width in [*PHONE_WIDTHS, 1280]:
         context = browser.new_context(viewport={"width": width, "height": SCREEN_HEIGHT})
         page = context.new_page()
         for kind, language, address in addresses():
-            response = page.goto(f"{live_server.url}{address}")
+            response = page.goto(f"{live_site.url}{address}")
             assert response.status == (404 if kind == "not-found" else 200), address
             # The switcher's note, where the page is not translated, is the hardest case.
             if kind in ("news-item-untranslated", "not-found"):
@@ -167,13 +170,13 @@ def test_the_header_on_every_page_kind_from_320px_to_a_desktop(browser, live_ser
     assert not problems, "\n".join(problems)
 
 
-def test_the_checks_see_a_broken_name_and_overlapping_parts(browser, live_server, demo_site):
+def test_the_checks_see_a_broken_name_and_overlapping_parts(browser, live_site, demo_site):
     """Positive control: the header as it was (the switcher floated beside the name, its note
     squeezing the name into 'P / er / u') and a search box pulled over the name fail the
     checks above."""
     context = browser.new_context(viewport={"width": 375, "height": SCREEN_HEIGHT})
     page = context.new_page()
-    page.goto(f"{live_server.url}{UNTRANSLATED}")
+    page.goto(f"{live_site.url}{UNTRANSLATED}")
     assert header_problems(page.evaluate(MEASURE_HEADER), 375) == []
     page.add_style_tag(
         content=".site-header { padding-top: 1rem; }"
@@ -203,11 +206,11 @@ def test_the_checks_see_a_broken_name_and_overlapping_parts(browser, live_server
 
 @pytest.mark.parametrize(("address", "label"), [("/", en.WHY_JOIN_CTA), ("/es/", es.WHY_JOIN_CTA)])
 def test_the_call_to_join_is_within_two_screens_of_a_phone(
-    browser, live_server, demo_site, address, label
+    browser, live_site, demo_site, address, label
 ):
     context = browser.new_context(viewport={"width": 375, "height": SCREEN_HEIGHT})
     page = context.new_page()
-    page.goto(f"{live_server.url}{address}")
+    page.goto(f"{live_site.url}{address}")
     call = page.get_by_role("link", name=label)
     expect(call).to_be_visible()
     top = call.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
@@ -224,33 +227,33 @@ def test_the_call_to_join_is_within_two_screens_of_a_phone(
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_headings_and_edges_line_up(browser, live_server, demo_site, width):
+def test_headings_and_edges_line_up(browser, live_site, demo_site, width):
     context = browser.new_context(viewport={"width": width, "height": SCREEN_HEIGHT})
     page = context.new_page()
 
     # The home page's one heading is its own, not the site's name again.
     for address in ("/", "/es/"):
-        page.goto(f"{live_server.url}{address}")
+        page.goto(f"{live_site.url}{address}")
         headings = page.get_by_role("heading", level=1)
         expect(headings).to_have_count(1)
         assert headings.inner_text().strip() != settings.WAGTAIL_SITE_NAME
         expect(page.locator(".site-name")).to_have_text(settings.WAGTAIL_SITE_NAME)
 
     # A date heading is no wider than the cards under it.
-    page.goto(f"{live_server.url}/news/")
+    page.goto(f"{live_site.url}/news/")
     date = page.locator(".date-group__date").first.bounding_box()
     card = page.locator(".card").first.bounding_box()
     assert date["width"] <= card["width"] + 0.5, (date, card)
 
     # An article starts where its breadcrumbs do.
-    page.goto(f"{live_server.url}/news/university-law-battle-intensifies/")
+    page.goto(f"{live_site.url}/news/university-law-battle-intensifies/")
     crumbs = page.get_by_role("navigation", name="Breadcrumb").get_by_role("link").first
     title = page.get_by_role("heading", level=1)
     assert abs(crumbs.bounding_box()["x"] - title.bounding_box()["x"]) <= 0.5
 
     # About's "Why join the PSG?" is a heading, styled as one.
     for address, heading in [("/about/", en.WHY_JOIN_HEADING), ("/es/quienes-somos/", None)]:
-        page.goto(f"{live_server.url}{address}")
+        page.goto(f"{live_site.url}{address}")
         why = page.get_by_role("heading", level=2, name=heading or es.WHY_JOIN_HEADING)
         expect(why).to_be_visible()
         style = why.evaluate(

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import axe_violations
 
-# Live server and a real browser: slow as well.
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# A live server and a real browser: slow as well. The tests read one site, built once.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGES = [
     "/news/regions/",
@@ -21,27 +21,26 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def demo_site(home_page):
+@pytest.fixture(scope="module")
+def demo_site(site_for_the_module):
     # An earlier live-server test's flush empties the Spanish locale (a migration made it),
     # without which the demo has no Spanish pages.
     Locale.objects.get_or_create(language_code="es")
     call_command("load_demo_content", verbosity=0)
-    return home_page
 
 
-def test_region_pages_pass_axe(page, live_server, demo_site):
+def test_region_pages_pass_axe(page, live_site, demo_site):
     failures = []
     for path in PAGES:
-        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert page.goto(f"{live_site.url}{path}").status == 200, path
         count, report = axe_violations(page)
         if count:
             failures.append(f"{path}:\n{report}")
     assert not failures, "\n\n".join(failures)
 
 
-def test_tab_reaches_the_map_and_enter_follows_a_region(page, live_server, demo_site):
-    page.goto(f"{live_server.url}/news/regions/")
+def test_tab_reaches_the_map_and_enter_follows_a_region(page, live_site, demo_site):
+    page.goto(f"{live_site.url}/news/regions/")
     tumbes = page.locator(".region-map__svg a").first
     # Tab from the top of the page until the map's first region has the focus.
     for _ in range(40):
@@ -59,7 +58,7 @@ def test_tab_reaches_the_map_and_enter_follows_a_region(page, live_server, demo_
     amazonas = page.locator('.region-map__svg a[href="/news/regions/amazonas/"]')
     expect(amazonas).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{live_server.url}/news/regions/amazonas/")
+    expect(page).to_have_url(f"{live_site.url}/news/regions/amazonas/")
     expect(page.get_by_role("heading", level=1)).to_have_text("News from Amazonas")
     current = page.locator('.region-map__svg a[aria-current="page"]')
     expect(current).to_have_attribute("href", "/news/regions/amazonas/")
@@ -71,12 +70,12 @@ def test_tab_reaches_the_map_and_enter_follows_a_region(page, live_server, demo_
     assert sorted(widths)[-1] > sorted(widths)[-2]
 
 
-def test_readable_without_scrolling_sideways_at_320_px(browser, live_server, demo_site):
+def test_readable_without_scrolling_sideways_at_320_px(browser, live_site, demo_site):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     problems = []
     for path in PAGES:
-        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert page.goto(f"{live_site.url}{path}").status == 200, path
         page.locator(".region-map").first.scroll_into_view_if_needed()
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:
