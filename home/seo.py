@@ -8,12 +8,22 @@ from django.utils.text import Truncator
 from wagtail.models import Site
 
 
+def site_root(request):
+    """The home page of the request's site in the reader's language (the English one until a
+    translation is published), or None when no site answers the request. Looked up once per
+    request, as Wagtail keeps the request's site."""
+    if not hasattr(request, "site_root"):
+        site = Site.find_for_request(request)
+        request.site_root = site.root_page.localized if site else None
+    return request.site_root
+
+
 def organisation(
     request: HttpRequest, social_links=(), description: str = "", details=None
 ) -> dict:
     """The charity, as schema.org describes an organisation; with `details` (the site settings)
     its registered name, numbers, contact details and donation page too, each only if set."""
-    root = Site.find_for_request(request).root_page.localized
+    root = site_root(request)
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",

@@ -1,7 +1,7 @@
 from django import template
 
 from briefings.models import BriefingIndexPage
-from home.templatetags.home_tags import site_root
+from home.seo import site_root
 
 register = template.Library()
 

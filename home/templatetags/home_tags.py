@@ -16,6 +16,7 @@ from wagtail.models import Page, Site
 from core import i18n, signin
 from home import pictures
 from home.models import SiteSettings, StandardPage
+from home.seo import site_root
 
 register = template.Library()
 
@@ -25,16 +26,6 @@ def site_name():
     """The charity's name (WAGTAIL_SITE_NAME), for templates whose view hides the context's
     `site_name` with one of its own (Django's sign-in view gives the host's)."""
     return settings.WAGTAIL_SITE_NAME
-
-
-def site_root(request):
-    """The home page of the request's site in the reader's language (the English one until a
-    translation is published), or None when no site answers the request. Looked up once per
-    request, as Wagtail keeps the request's site."""
-    if not hasattr(request, "site_root"):
-        site = Site.find_for_request(request)
-        request.site_root = site.root_page.localized if site else None
-    return request.site_root
 
 
 def _site_root(context):

@@ -3,7 +3,7 @@ import datetime
 from django import template
 
 from home.pictures import with_listing_images
-from home.templatetags.home_tags import site_root
+from home.seo import site_root
 from news.models import NewsIndexPage, NewsItemPage
 
 register = template.Library()
