@@ -101,8 +101,23 @@ def site_for_the_module(django_db_setup, django_db_blocker):
         default_home_page()
         yield
         call_command("flush", interactive=False, verbosity=0)
+        close_connections_left_behind()
         if made_here:
             teardown_databases(made, verbosity=0)
+
+
+def close_connections_left_behind():
+    """On PostgreSQL, end this process's sessions on the test database. Playwright runs the
+    tests in a context of its own, with a connection of its own, and the earlier tests'
+    connection is left open in the context before: pytest-django could not drop the database
+    at the end."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+    connection.close()
 
 
 def on_the_test_database():
