@@ -63,6 +63,9 @@ class Varnish:
                 # Banned objects go at once (not after a minute), so object counts settle.
                 "-p",
                 "ban_lurker_age=0",
+                # Each worker adds to the counters after every job, not after up to ten.
+                "-p",
+                "thread_stats_rate=1",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -92,11 +95,12 @@ class Varnish:
             raise RuntimeError("banned objects were not removed")
 
     def counter(self, name="MAIN.n_object", expected=None) -> int:
-        """A varnishstat counter. Worker threads add to the counters now and then, not at once:
-        wait up to two seconds for `expected`, or one second before reading."""
+        """A varnishstat counter. Worker threads add to the counters now and then, not at once
+        (later still on a busy machine): wait up to ten seconds for `expected`, or one second
+        before reading."""
         if expected is None:
             time.sleep(1)
-        for _ in range(20):
+        for _ in range(100):
             output = subprocess.run(
                 ["varnishstat", "-n", str(self.folder / "work"), "-1", "-f", name],
                 capture_output=True,
