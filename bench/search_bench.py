@@ -317,7 +317,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     # PostgreSQL is production's database; SQLite (development) is measured when asked for.
-    parser.add_argument("--databases", nargs="+", default=["postgres"])
+    parser.add_argument(
+        "--databases", nargs="+", choices=["postgres", "sqlite"], default=["postgres"]
+    )
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--output", type=Path, default=Path(__file__).parent / "RESULTS.md")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
