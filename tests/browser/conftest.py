@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import setup_databases, teardown_databases
 
+from wagtail.models import Locale
+
 import pytest
 from PIL import Image as PILImage
 from playwright.sync_api import expect, sync_playwright
@@ -98,7 +100,9 @@ def site_for_the_module(django_db_setup, django_db_blocker):
         # makes it here.
         made_here = not on_the_test_database()
         made = setup_databases(verbosity=0, interactive=False) if made_here else None
+        # What the migrations made and an earlier live-server test's flush took away.
         default_home_page()
+        Locale.objects.get_or_create(language_code="es")
         yield
         call_command("flush", interactive=False, verbosity=0)
         close_connections_left_behind()

@@ -11,8 +11,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
-from wagtail.models import Locale
-
 import pytest
 from playwright.sync_api import expect
 
@@ -97,7 +95,6 @@ MEASURE_HEADER = """() => {
 @pytest.fixture(scope="module")
 def demo_site(site_for_the_module):
     """The demo in both languages and one story not yet in Spanish, read by every test."""
-    Locale.objects.get_or_create(language_code="es")  # made by a migration, gone after a flush
     call_command("load_demo_content", verbosity=0)
     news_index = NewsIndexPage.objects.get(locale__language_code="en-gb")
     NewsItemPageFactory(

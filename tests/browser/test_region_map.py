@@ -2,8 +2,6 @@
 
 from django.core.management import call_command
 
-from wagtail.models import Locale
-
 import pytest
 from playwright.sync_api import expect
 
@@ -23,9 +21,6 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def demo_site(site_for_the_module):
-    # An earlier live-server test's flush empties the Spanish locale (a migration made it),
-    # without which the demo has no Spanish pages.
-    Locale.objects.get_or_create(language_code="es")
     call_command("load_demo_content", verbosity=0)
 
 
