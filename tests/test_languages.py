@@ -129,6 +129,16 @@ class TestSwitcher:
         links = switcher(client.get("/search/?query=Lima"))
         assert links == {"Español": "/es/search/?query=Lima"}
         assert client.get("/es/search/?query=Lima").status_code == 200
+        # Each search its own: the switcher of the one before is not kept for the next.
+        links = switcher(client.get("/search/?query=Cusco"))
+        assert links == {"Español": "/es/search/?query=Cusco"}
+
+    def test_the_404_page_offers_each_home_while_it_is_published(self, client, spanish_home):
+        assert switcher(client.get("/no-such-page/")) == {"Español": "/es/"}
+        assert switcher(client.get("/es/no-existe/")) == {"English": "/"}
+        spanish_home.unpublish()
+        html = client.get("/no-such-page/").content.decode()
+        assert 'class="language-switcher"' not in html
 
     def test_no_switcher_when_there_is_no_spanish_site_yet(self, client, home_page):
         html = client.get("/").content.decode()

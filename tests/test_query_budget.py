@@ -45,7 +45,7 @@ BUDGETS = {
     "/news/?region=loreto": (10, 31),
     "/news/regions/loreto/feed/": (11, 11),
     "/contact/": (9, 21),
-    "/no-such-page/": (6, 16),
+    "/no-such-page/": (5, 16),
     "/es/": (6, 31),
     "/es/noticias/": (10, 33),
     "/es/noticias/?page=2": (10, 33),
@@ -61,7 +61,7 @@ BUDGETS = {
     "/es/noticias/feed/": (12, 12),
     "/es/noticias/regions/loreto/": (11, 29),
     "/es/contacto/": (11, 24),
-    "/es/no-existe/": (7, 18),
+    "/es/no-existe/": (6, 18),
 }
 PAGES = list(BUDGETS)
 
