@@ -134,8 +134,14 @@ class TestSwitcher:
         assert links == {"Español": "/es/search/?query=Cusco"}
 
     def test_the_404_page_offers_each_home_while_it_is_published(self, client, spanish_home):
-        assert switcher(client.get("/no-such-page/")) == {"Español": "/es/"}
-        assert switcher(client.get("/es/no-existe/")) == {"English": "/"}
+        english = client.get("/no-such-page/")
+        assert switcher(english) == {"Español": "/es/"}
+        # There is no page to be translated: the note names the home page alone.
+        assert "(página de inicio)" in english.content.decode()
+        assert "traducida" not in english.content.decode()
+        spanish = client.get("/es/no-existe/")
+        assert switcher(spanish) == {"English": "/"}
+        assert "(home page)" in spanish.content.decode()
         spanish_home.unpublish()
         html = client.get("/no-such-page/").content.decode()
         assert 'class="language-switcher"' not in html

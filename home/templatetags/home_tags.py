@@ -381,7 +381,8 @@ def language_switcher(context):
             # Read only where the page has no translation in a language.
             homes = _home_urls(request) if homes is None else homes
             if code in homes:
-                link.update(url=homes[code], home=True)
+                # An error page has no page to translate: its note names the home page only.
+                link.update(url=homes[code], home=True, untranslated=isinstance(page, Page))
         if link.get("current") or link.get("url"):
             links.append(link)
     return {"links": links if len(links) > 1 else []}
