@@ -332,13 +332,6 @@ def hreflang(code):
     return i18n.hreflang(code)
 
 
-def _is_view_in_every_language(request):
-    """Whether the request is for one of the site's own views (search), which answer at the
-    same address in each language, rather than a page or an error."""
-    match = getattr(request, "resolver_match", None)
-    return match is not None and match.url_name in {"search"}
-
-
 def _home_urls(request):
     """The address of the site's home page in each language it is published in."""
     site = Site.find_for_request(request)
@@ -353,9 +346,10 @@ def _home_urls(request):
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
-def language_switcher(context):
+def language_switcher(context, same_address=False):
     """A link to this page in each other language, or, where it has not been translated, to
-    that language's home page, saying so."""
+    that language's home page, saying so. A view that answers at the same address in each
+    language (search) asks for `same_address`: its links keep the address and its query."""
     request, page = context.get("request"), context.get("page")
     if request is None:
         return {}
@@ -375,7 +369,7 @@ def language_switcher(context):
             link["current"] = True
         elif code in translations:
             link["url"] = translations[code]
-        elif not isinstance(page, Page) and _is_view_in_every_language(request):
+        elif same_address:
             link["url"] = translate_url(request.get_full_path(), code)
         else:
             # Read only where the page has no translation in a language.
