@@ -46,6 +46,8 @@ if settings.DEBUG:
 # Readers' pages in English at their own addresses, in Spanish under /es/.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    # Peru Update's sign-up, confirmation and subscriber pages (bulletins/urls.py).
+    path("", include("bulletins.urls")),
     # Wagtail's two sign-in doors, throttled (core/signin.py), under Wagtail's own names and
     # addresses so that its redirects to them still work.
     path(

@@ -521,6 +521,7 @@ class HomePage(BasePage):
     subpage_types = [
         "news.NewsIndexPage",
         "briefings.BriefingIndexPage",
+        "bulletins.BulletinIndexPage",
         "members.JoinPage",
         "home.StandardPage",
         "contact.ContactPage",

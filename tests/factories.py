@@ -10,6 +10,7 @@ import factory
 import wagtail_factories
 
 from briefings.models import BriefingIndexPage, BriefingPage
+from bulletins.models import BulletinIndexPage, BulletinPage, Subscriber
 from contact.models import ContactPage
 from home.models import StandardPage, Theme
 from members.models import JoinPage, MembershipApplication, MembershipTier
@@ -71,6 +72,33 @@ class BriefingPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = BriefingPage
+
+
+class BulletinIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Peru Update"
+    slug = "peru-update"
+
+    class Meta:
+        model = BulletinIndexPage
+
+
+class BulletinPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Peru Update {n}")
+    slug = factory.Sequence(lambda n: f"update-{n}")
+    date = datetime.date(2016, 11, 30)
+
+    class Meta:
+        model = BulletinPage
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    language = "en"
+    status = Subscriber.Status.SUBSCRIBED
+    consent_wording = "Send me Peru Update by email."
+
+    class Meta:
+        model = Subscriber
 
 
 class StandardPageFactory(wagtail_factories.PageFactory):

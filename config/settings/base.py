@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "briefings",
     "members",
     "contact",
+    "bulletins",
     "search",
     "demo",
     "wagtail.contrib.redirects",
