@@ -20,6 +20,7 @@ from home.models import HomePage
 from regions.data import load_regions
 from regions.models import Region
 from tests.factories import BriefingIndexPageFactory, NewsIndexPageFactory
+from tests.smtp import SMTPServer
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are ordinary synchronous ones.
@@ -220,6 +221,15 @@ def use_smtp(settings, port, timeout):
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = timeout
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) that the site's mail goes to: `.handler.messages` holds
+    what it accepted, `.handler.refuse` makes it refuse recipients (tests/smtp.py)."""
+    with SMTPServer() as server:
+        use_smtp(settings, server.port, timeout=5)
+        yield server
 
 
 @pytest.fixture(autouse=True)

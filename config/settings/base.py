@@ -368,6 +368,38 @@ CONTACT_EMAIL_MAX_ATTEMPTS = env.int(
 CONTACT_MESSAGE_RETENTION_DAYS = env.int("CONTACT_MESSAGE_RETENTION_DAYS", default=180)
 # -----------------------------------------------------------------------------------------
 
+# Peru Update: the members' bulletin and its subscribers (bulletins/) --------------------
+# Sign-ups one client address may post in an hour; more are answered 429.
+BULLETIN_SIGNUPS_PER_HOUR = env.int("BULLETIN_SIGNUPS_PER_HOUR", default=10)
+# Confirmation emails one address may be sent in a day, however many sign-ups name it: more
+# sign-ups get the same answer on the page, and no email.
+BULLETIN_CONFIRMATIONS_PER_DAY = env.int("BULLETIN_CONFIRMATIONS_PER_DAY", default=3)
+# Days a confirmation link works.
+BULLETIN_CONFIRMATION_DAYS = env.int("BULLETIN_CONFIRMATION_DAYS", default=7)
+# Who sends a bulletin's emails once an editor has confirmed the send: "background" (a thread
+# in the process, straight after the commit; send_bulletins, from cron, sends what is left)
+# or "command" (only send_bulletins). "inline": in the request itself, for tests only.
+BULLETIN_EMAIL_DELIVERY = env("BULLETIN_EMAIL_DELIVERY", default="command")
+if BULLETIN_EMAIL_DELIVERY not in ("background", "command", "inline"):
+    raise ImproperlyConfigured(
+        "BULLETIN_EMAIL_DELIVERY must be 'background', 'command' or 'inline'."
+    )
+# Bulletins sent per minute at most: mail providers limit the rate of new senders.
+BULLETIN_EMAILS_PER_MINUTE = env.int("BULLETIN_EMAILS_PER_MINUTE", default=300)
+# Attempts at each bulletin email after a temporary failure before it is given up.
+BULLETIN_EMAIL_MAX_ATTEMPTS = env.int("BULLETIN_EMAIL_MAX_ATTEMPTS", default=5)
+# Where mail programs' "unsubscribe" sends its email (List-Unsubscribe's mailto:); the
+# charity's own address by default.
+BULLETIN_UNSUBSCRIBE_EMAIL = env("BULLETIN_UNSUBSCRIBE_EMAIL", default="")
+# How long the register keeps what it no longer needs (purge_subscribers, daily; the privacy
+# notice states each): sign-ups never confirmed, counted from the sign-up; those who left or
+# bounced, from then (their address stays on the suppression list as a hash only); each
+# delivery's record, from the send.
+BULLETIN_PENDING_RETENTION_DAYS = env.int("BULLETIN_PENDING_RETENTION_DAYS", default=30)
+BULLETIN_UNSUBSCRIBED_RETENTION_DAYS = env.int("BULLETIN_UNSUBSCRIBED_RETENTION_DAYS", default=30)
+BULLETIN_DELIVERY_RETENTION_DAYS = env.int("BULLETIN_DELIVERY_RETENTION_DAYS", default=180)
+# -----------------------------------------------------------------------------------------
+
 # Days each day's search counts are kept (Wagtail's searchpromotions_garbage_collect, daily);
 # the privacy notice states it.
 WAGTAILSEARCH_HITS_MAX_AGE = env.int("WAGTAILSEARCH_HITS_MAX_AGE", default=7)

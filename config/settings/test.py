@@ -12,6 +12,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # from mail.outbox; the background worker has tests of its own.
 MEMBERSHIP_EMAIL_DELIVERY = "inline"
 CONTACT_EMAIL_DELIVERY = "inline"
+BULLETIN_EMAIL_DELIVERY = "inline"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/psg-test-media")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # No network in tests: embeds resolve through a local finder.

@@ -1,0 +1,1 @@
+"""Sending a bulletin from the admin: a test to oneself, then to every subscriber."""
