@@ -4,6 +4,7 @@ from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from briefings.models import BriefingIndexPage, BriefingPage
+from bulletins.models import BulletinIndexPage, BulletinPage
 from contact.models import ContactPage
 from home.models import HomePage, StandardPage
 from members.models import JoinPage
@@ -17,6 +18,8 @@ PAGE_TYPES = (
     NewsItemPage,
     BriefingIndexPage,
     BriefingPage,
+    BulletinIndexPage,
+    BulletinPage,
     JoinPage,
     ContactPage,
 )
@@ -34,7 +37,15 @@ class PageTreeRulesTests(WagtailPageTestCase):
 
     def test_home_page_children(self):
         self.assertAllowedSubpageTypes(
-            HomePage, {NewsIndexPage, BriefingIndexPage, JoinPage, StandardPage, ContactPage}
+            HomePage,
+            {
+                NewsIndexPage,
+                BriefingIndexPage,
+                BulletinIndexPage,
+                JoinPage,
+                StandardPage,
+                ContactPage,
+            },
         )
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
@@ -49,6 +60,13 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(BriefingIndexPage, {HomePage})
         self.assertAllowedParentPageTypes(BriefingPage, {BriefingIndexPage})
         self.assertAllowedSubpageTypes(BriefingPage, set())
+
+    def test_peru_update_takes_only_bulletins(self):
+        self.assertAllowedSubpageTypes(BulletinIndexPage, {BulletinPage})
+        self.assertAllowedParentPageTypes(BulletinIndexPage, {HomePage})
+        self.assertAllowedParentPageTypes(BulletinPage, {BulletinIndexPage})
+        self.assertAllowedSubpageTypes(BulletinPage, set())
+        self.assertCanNotCreateAt(NewsIndexPage, BulletinPage)
 
     def test_standard_pages_live_under_home(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
