@@ -93,7 +93,7 @@ class BulletinPageFactory(wagtail_factories.PageFactory):
 
 class SubscriberFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"reader{n}@example.org")
-    language = "en"
+    language = "en-gb"
     status = Subscriber.Status.SUBSCRIBED
     consent_wording = "Send me Peru Update by email."
 

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254)),
                 ('name', models.CharField(blank=True, max_length=200)),
-                ('language', models.CharField(choices=[('en-gb', 'English'), ('es', 'Español')], default='en', max_length=8)),
+                ('language', models.CharField(choices=[('en-gb', 'English'), ('es', 'Español')], default='en-gb', max_length=8)),
                 ('status', models.CharField(choices=[('pending', 'Waiting for confirmation'), ('subscribed', 'Subscribed'), ('unsubscribed', 'Unsubscribed'), ('suppressed', 'Stopped (bounced or complained)')], default='pending', max_length=12)),
                 ('key', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('source', models.CharField(choices=[('sign-up', 'Sign-up form'), ('join', 'Membership application'), ('import', 'Imported list')], default='sign-up', max_length=10)),

@@ -40,7 +40,9 @@ class Subscriber(models.Model):
 
     email = models.EmailField(max_length=254)
     name = models.CharField(max_length=200, blank=True)
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     # The secret in the links of every email to this subscriber (manage, leave): whoever holds
     # one may change this subscription only, without signing in.
