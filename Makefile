@@ -82,6 +82,7 @@ run: install catalogues
 	     if [ $$((minutes % 60)) -eq 0 ]; then \
 	       $(BIN)/python manage.py searchpromotions_garbage_collect; \
 	       $(BIN)/python manage.py purge_applications; \
+	       $(BIN)/python manage.py purge_subscribers; \
 	       $(BIN)/python manage.py purge_contact_messages; \
 	       $(BIN)/python manage.py purge_throttle_events; \
 	       $(BIN)/python manage.py clearsessions; \

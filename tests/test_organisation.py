@@ -274,6 +274,7 @@ class TestThePrivacyNotice:
         settings.SIGNIN_ACCOUNT_WINDOW_SECONDS = 3 * 86400
         settings.SIGNIN_KNOWN_ADDRESS_DAYS = 30
         settings.SERVER_LOG_RETENTION_DAYS = 7
+        settings.BULLETIN_DELIVERY_RETENTION_DAYS = 90
         notice = text(client.get("/privacy/").content.decode())
         for sentence in [
             "Declined membership applications: deleted 1 month after we receive them.",
@@ -326,7 +327,8 @@ class TestThePrivacyNotice:
             "Complaints",
         ]:
             assert f">{heading}</h2>" in html
-        assert notice.count("Lawful basis:") == 4
+        # Membership, contact messages, Peru Update, sign-in protection, server logs.
+        assert notice.count("Lawful basis:") == 5
         assert '<a href="https://ico.org.uk/make-a-complaint/">' in html
         assert '<a href="tel:+443031231113">0303 123 1113</a>' in html
         spanish = client.get("/es/privacidad/").content.decode()

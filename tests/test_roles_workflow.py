@@ -140,6 +140,12 @@ class TestSetupRoles:
 
         models, pages, media = perms["Membership secretary"]
         assert models == [
+            ("bulletins", "add_subscriber"),
+            ("bulletins", "add_suppression"),
+            ("bulletins", "change_subscriber"),
+            ("bulletins", "delete_subscriber"),
+            ("bulletins", "view_subscriber"),
+            ("bulletins", "view_suppression"),
             ("members", "change_membershipapplication"),
             ("members", "view_membershipapplication"),
             ("wagtailadmin", "access_admin"),

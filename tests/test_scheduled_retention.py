@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 RETENTION_JOBS = [
     "purge_applications",
+    "purge_subscribers",
     "purge_contact_messages",
     "purge_throttle_events",
     "searchpromotions_garbage_collect",

@@ -79,12 +79,20 @@ EDITOR_SEARCH_PROMOTIONS = [
     "wagtailsearchpromotions.change_searchpromotion",
     "wagtailsearchpromotions.delete_searchpromotion",
 ]
-# The register holds personal data: the secretary may read, update and export it (export
-# comes with "view"); nobody else below superuser sees it.
+# The registers hold personal data: the secretary may read, update and export them (export
+# comes with "view"); nobody else below superuser sees them.
 SECRETARY_MODELS = [
     ACCESS_ADMIN,
     "members.view_membershipapplication",
     "members.change_membershipapplication",
+    # Peru Update's subscribers (bulletins/admin_register.py): the register; "add" is the
+    # import of a list, as nobody is added by hand; checking and adding to the suppression list.
+    "bulletins.view_subscriber",
+    "bulletins.add_subscriber",
+    "bulletins.change_subscriber",
+    "bulletins.delete_subscriber",
+    "bulletins.view_suppression",
+    "bulletins.add_suppression",
 ]
 
 
