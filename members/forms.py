@@ -25,6 +25,13 @@ class ApplicationForm(forms.ModelForm):
     # The trap and when the form was shown (core/forms.py).
     leave_blank = guard.trap_field()
     started = guard.started_field()
+    # Not stored with the application: a ticked box signs the address up for the bulletin
+    # (bulletins.subscriptions.sign_up), which its owner confirms by email.
+    bulletin = forms.BooleanField(
+        required=False,
+        label=_("Send me Peru Update, the members' bulletin, by email"),
+        help_text=_("We will email you first to confirm. Every bulletin has a link to leave."),
+    )
 
     class Meta:
         model = MembershipApplication
@@ -148,6 +155,13 @@ class ApplicationForm(forms.ModelForm):
 
     def clean_postcode(self):
         return " ".join(self.cleaned_data["postcode"].split()).upper()
+
+    def bulletin_wording(self):
+        """The words of the bulletin's box as the applicant ticked it, or "" if they did not."""
+        if not self.cleaned_data.get("bulletin"):
+            return ""
+        field = self.fields["bulletin"]
+        return f"{field.label} {field.help_text}"
 
     def declaration_made(self):
         """The Gift Aid declaration as the applicant agreed to it, or "" without one."""

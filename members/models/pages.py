@@ -1,6 +1,8 @@
 """The join page: it shows the tiers and the application form, and handles the form itself
 (as Wagtail's own form pages do), storing every application before anything else."""
 
+import logging
+
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.http import HttpResponseNotAllowed
@@ -13,6 +15,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from bulletins.subscriptions import Source as BulletinSource
+from bulletins.subscriptions import sign_up as sign_up_for_bulletin
 from core.i18n import language_code
 from core.throttling import Limit, over_limit
 from home.blocks import RICH_TEXT_FEATURES
@@ -24,6 +28,7 @@ from .applications import MembershipApplication
 from .site_settings import MembershipSettings
 
 SpamReason = MembershipApplication.SpamReason
+logger = logging.getLogger(__name__)
 
 
 def join_limit():
@@ -121,7 +126,31 @@ class JoinPage(RoutablePageMixin, BasePage):
                 queue_repeat_email(earlier)
             elif not reason:
                 queue_emails(application, secretary_email=membership_settings.secretary_email)
+                if form.bulletin_wording():
+                    transaction.on_commit(self.bulletin_sign_up(application, form))
         return application
+
+    def bulletin_sign_up(self, application, form):
+        """Peru Update for an applicant who ticked its box, once the application is stored: its
+        own confirmation email goes to the address, as for any sign-up."""
+        email, name, language = application.email, application.full_name, application.language
+        wording, where = form.bulletin_wording(), self.get_url()
+
+        def sign_up():
+            try:
+                sign_up_for_bulletin(
+                    email,
+                    name=name,
+                    language=language,
+                    source=BulletinSource.JOIN,
+                    source_detail=where,
+                    consent_wording=wording,
+                )
+            except Exception:
+                # The application is stored and answered; the sign-up can be made again.
+                logger.exception("Peru Update sign-up failed for application %s", application.pk)
+
+        return sign_up
 
     def render_form(self, request, form):
         response = self.render(request, context_overrides={"form": form, "tiers": form.tiers})
