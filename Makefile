@@ -64,8 +64,9 @@ $(CATALOGUES): %.mo: %.po | $(VENV)/.installed
 catalogues: $(CATALOGUES)
 
 # Beside the server, the scheduled jobs run as cron runs them in production (docs/deploy.md):
-# publish_scheduled, send_membership_emails and send_contact_emails every minute, so scheduled
-# pages go live and expire on time and applicants and the charity get their emails; the daily
+# publish_scheduled, send_membership_emails, send_contact_emails and send_bulletins every minute,
+# so scheduled pages go live and expire on time and applicants, the charity and subscribers get
+# their emails; the daily
 # ones (the search log, retention, throttle counts, expired sessions) once an hour. They stop with
 # the server.
 run: install catalogues
@@ -79,6 +80,7 @@ run: install catalogues
 	     $(BIN)/python manage.py publish_scheduled; \
 	     $(BIN)/python manage.py send_membership_emails; \
 	     $(BIN)/python manage.py send_contact_emails; \
+	     $(BIN)/python manage.py send_bulletins; \
 	     if [ $$((minutes % 60)) -eq 0 ]; then \
 	       $(BIN)/python manage.py searchpromotions_garbage_collect; \
 	       $(BIN)/python manage.py purge_applications; \
@@ -166,6 +168,12 @@ test-next: varnish services | $(NEXT_BIN)/python
 # Search latency and queries per search with 1,000 and 10,000 news items; writes bench/RESULTS.md.
 bench: install services
 	PG_URL=$(PG_URL) $(BIN)/python -m bench.search_bench
+
+# Messages per second and peak memory sending a bulletin to 1,000 and 5,000 subscribers through a
+# local SMTP server (aiosmtpd), on PostgreSQL and SQLite; writes bench/RESULTS.md. A few minutes.
+.PHONY: bench-send
+bench-send: install-dev services
+	PG_URL=$(PG_URL) $(BIN)/python -m bench.bulletin_send
 
 # Pages per second through Varnish against nginx, and straight to gunicorn against the reference
 # Wagtail demo (set up in /tmp/peers, or $PEERS, on first use); queries per page at 10 and 10,000

@@ -38,6 +38,10 @@ urlpatterns = [
     path(".well-known/security.txt", security_txt, name="security_txt"),
 ]
 
+# The mail provider's reports of bounces and complaints (bulletins/bounces.py), when set up.
+if settings.ANYMAIL_WEBHOOK_SECRET:
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

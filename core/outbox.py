@@ -18,6 +18,7 @@ a failure is logged, not retried (a reset link is not worth keeping in the datab
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import os
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, close_old_connections, connection, models
@@ -38,6 +40,8 @@ from django.utils import timezone
 # Failures that concern one message only; any other failure means the mail server (or its
 # settings) is the problem, so a run stops rather than wait on it once per email.
 ONE_MESSAGE_FAILURES = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+# Keys of due rows read at a time by a run.
+DUE_BATCH = 500
 # After a failure a worker leaves sending to the command for this long.
 WORKER_PAUSE_SECONDS = 60
 DATABASE_TRIES = 4
@@ -66,6 +70,7 @@ class Outcome:
     sent: int = 0
     failed: int = 0  # attempts that failed (retried later, or given up)
     gave_up: int = 0
+    skipped: int = 0  # not sent after all (NotSent): given up without an attempt
     unreachable: bool = False  # stopped early: the mail server or its settings failed
 
     @property
@@ -78,9 +83,42 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=min(2 ** (attempts - 1), 60))
 
 
+def email_timeout() -> float | None:
+    """Seconds any one step of talking to the mail server may take: EMAIL_TIMEOUT, or on
+    Django 6.1 and later the default mailer's "timeout" (where MAILERS replaces EMAIL_*)."""
+    mailers = getattr(settings, "MAILERS", None)
+    if mailers:
+        return mailers.get("default", {}).get("OPTIONS", {}).get("timeout")
+    return settings.EMAIL_TIMEOUT
+
+
 def claim_lease() -> datetime.timedelta:
     # Longer than any one send can take (the timeout bounds each step of the SMTP dialogue).
-    return datetime.timedelta(seconds=max(120, 10 * (settings.EMAIL_TIMEOUT or 10)))
+    return datetime.timedelta(seconds=max(120, 10 * (email_timeout() or 10)))
+
+
+def mail_connection():
+    """The default mail backend, to send a run's messages over one connection."""
+    mailers = getattr(mail, "mailers", None)  # Django 6.1 and later
+    return mailers.default if mailers is not None else mail.get_connection()
+
+
+class NotSent(Exception):
+    """Raised by an Outbox's `build(row)` for a row that must not be sent after all (its
+    recipient left meanwhile): the row is given up at once, with the reason as its error."""
+
+
+def permanent_failure(exc) -> str:
+    """What a failure says for good about one message, or "" when a later attempt may work:
+    "recipient" when the server refused the recipient with a 5xx code (the address does not
+    exist), "message" when it refused the message itself with one."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        codes = [reply[0] for reply in exc.recipients.values()]
+        if all(500 <= code < 600 for code in codes):
+            return "recipient"
+    if isinstance(exc, smtplib.SMTPDataError) and 500 <= exc.smtp_code < 600:
+        return "message"
+    return ""
 
 
 class Outbox:
@@ -89,6 +127,11 @@ class Outbox:
     `build(row)` makes the row's EmailMessage; `describe(row)` names it in the log, without
     personal data ("the secretary email for membership application 12"); `max_attempts()` and
     `delivery()` read the feature's settings when asked, so tests may change them.
+
+    Optional, for mass mail (bulletins/sending.py): `per_minute()` paces a run (0: no limit);
+    `one_connection` sends a run's messages over one connection to the mail server; and
+    `on_permanent_failure(row, kind)`, when given, gives a row up at once when the server
+    refuses it for good (`permanent_failure`) instead of retrying it, and is told why.
     """
 
     def __init__(
@@ -100,6 +143,9 @@ class Outbox:
         max_attempts: Callable[[], int],
         logger: logging.Logger,
         select_related: tuple[str, ...] = (),
+        per_minute: Callable[[], int] | None = None,
+        one_connection: bool = False,
+        on_permanent_failure: Callable[[models.Model, str], None] | None = None,
     ):
         self.model = model
         self.build = build
@@ -107,6 +153,9 @@ class Outbox:
         self.max_attempts = max_attempts
         self.logger = logger
         self.select_related = select_related
+        self.per_minute = per_minute
+        self.one_connection = one_connection
+        self.on_permanent_failure = on_permanent_failure
 
     def due(self):
         """The rows waiting to be sent whose time has come, oldest first."""
@@ -120,24 +169,54 @@ class Outbox:
         A failed send is recorded on its row and logged, never raised.
         """
         outcome = Outcome()
-        for pk in list(due.values_list("pk", flat=True)[:limit]):
-            row = self.claim(pk)
-            if row is None:
-                continue  # another sender has it, or it went meanwhile
-            try:
-                self.build(row).send()
-            except Exception as exc:
-                outcome.failed += 1
-                outcome.gave_up += self.record_failure(row, exc)
-                if not isinstance(exc, ONE_MESSAGE_FAILURES):
-                    outcome.unreachable = True
-                    break
-            else:
-                self.model.objects.filter(pk=row.pk).update(
-                    state=State.SENT, sent_at=timezone.now(), last_error=""
-                )
-                outcome.sent += 1
+        connection = mail_connection() if self.one_connection else None
+        pace = Pace(self.per_minute() if self.per_minute else 0)
+        try:
+            for pk in self.due_keys(due, limit):
+                row = self.claim(pk)
+                if row is None:
+                    continue  # another sender has it, or it went meanwhile
+                pace.wait()
+                try:
+                    message = self.build(row)
+                    if connection is not None:
+                        connection.open()  # once: it stays open for the run
+                        connection.send_messages([message])
+                    else:
+                        message.send()
+                except NotSent as exc:
+                    self.give_up(row, str(exc))
+                    outcome.skipped += 1
+                except Exception as exc:
+                    outcome.failed += 1
+                    outcome.gave_up += self.record_failure(row, exc)
+                    if not isinstance(exc, ONE_MESSAGE_FAILURES):
+                        outcome.unreachable = True
+                        break
+                else:
+                    self.model.objects.filter(pk=row.pk).update(
+                        state=State.SENT, sent_at=timezone.now(), last_error=""
+                    )
+                    outcome.sent += 1
+        finally:
+            if connection is not None:
+                # The server may have gone away: then there is nothing left to close.
+                with contextlib.suppress(Exception):
+                    connection.close()
         return outcome
+
+    def due_keys(self, due, limit):
+        """The keys of `due`, read a batch at a time, so that a run through thousands of rows
+        holds only one batch of keys. A row dealt with is no longer due, so each batch is the
+        next one; `limit` bounds the whole run."""
+        taken = 0
+        while limit is None or taken < limit:
+            size = DUE_BATCH if limit is None else min(DUE_BATCH, limit - taken)
+            keys = list(due.values_list("pk", flat=True)[:size])
+            yield from keys
+            taken += len(keys)
+            if len(keys) < size:
+                return
 
     def claim(self, pk):
         """Take the row for sending, or None if it is not (or no longer) due."""
@@ -149,11 +228,19 @@ class Outbox:
             return None
         return self.model.objects.select_related(*self.select_related).get(pk=pk)
 
+    def give_up(self, row, error: str) -> None:
+        self.model.objects.filter(pk=row.pk).update(state=State.FAILED, last_error=error[:300])
+        self.logger.warning("Did not send %s: %s", self.describe(row), error)
+
     def record_failure(self, row, exc) -> bool:
         """Note a failed attempt; returns True when that was the last one allowed."""
         error = one_line(f"{type(exc).__name__}: {exc}")[:300]
         limit = self.max_attempts()
         gave_up = row.attempts >= limit
+        kind = permanent_failure(exc) if self.on_permanent_failure else ""
+        if kind:
+            gave_up = True
+            self.on_permanent_failure(row, kind)
         update = {"last_error": error}
         if gave_up:
             update["state"] = State.FAILED
@@ -180,6 +267,23 @@ class Outbox:
         return self.model.objects.filter(state=State.FAILED).update(
             state=State.PENDING, attempts=0, next_attempt_at=timezone.now()
         )
+
+
+class Pace:
+    """At most `per_minute` messages a minute, evenly spaced (0: as fast as they go)."""
+
+    def __init__(self, per_minute: int):
+        self.interval = 60 / per_minute if per_minute > 0 else 0.0
+        self.next_at = None
+
+    def wait(self):
+        if not self.interval:
+            return
+        now = time.monotonic()
+        if self.next_at is not None and now < self.next_at:
+            time.sleep(self.next_at - now)
+            now = self.next_at
+        self.next_at = now + self.interval
 
 
 class OutboxEmail(models.Model):
@@ -340,10 +444,11 @@ class SendDueCommand(BaseCommand):
             self.stdout.write(f"{revived} email(s) given up earlier will be tried again.")
         outcome = self.send_due(limit=limit)
         # Quiet when there was nothing to do: cron mails whatever a job prints.
-        if outcome.attempted or options["verbosity"] > 1:
+        if outcome.attempted or outcome.skipped or options["verbosity"] > 1:
             self.stdout.write(
                 f"Sent {outcome.sent} {self.what}; {outcome.failed} failed"
                 + (f", {outcome.gave_up} of them given up" if outcome.gave_up else "")
+                + (f"; {outcome.skipped} no longer to be sent" if outcome.skipped else "")
                 + ("; stopped early: the mail server failed" if outcome.unreachable else "")
                 + "."
             )

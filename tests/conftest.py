@@ -15,6 +15,7 @@ from wagtail.models import Collection, Locale, Page, Site
 import pytest
 from wagtail_localize.models import Translation
 
+from config.mail import SMTP, mail_settings, uses_mailers
 from core.outbox import site_mail
 from home.models import HomePage
 from regions.data import load_regions
@@ -213,6 +214,11 @@ def silent_smtp():
 
 
 def use_smtp(settings, port, timeout):
+    if uses_mailers():  # Django 6.1 and later (config/mail.py)
+        settings.MAILERS = mail_settings(
+            SMTP, host="127.0.0.1", port=port, use_tls=False, use_ssl=False, timeout=timeout
+        )["MAILERS"]
+        return
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 import environ
 
 from config.caches import cache_settings
+from config.mail import mail_settings
 from config.release import code_version
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -310,10 +311,30 @@ WAGTAILFRONTENDCACHE_LANGUAGES = []
 # Seconds one purge request may take before it counts as failed (and is retried).
 FRONTEND_CACHE_PURGE_TIMEOUT = env.int("FRONTEND_CACHE_PURGE_TIMEOUT", default=5)
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="website@localhost")
-# Seconds any one step of talking to the mail server may take before it counts as failed.
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The email backend: EMAIL_* settings, or MAILERS from Django 6.1 (config/mail.py), from the
+# same environment variables. EMAIL_TIMEOUT: seconds any one step of talking to the mail
+# server may take before it counts as failed.
+globals().update(
+    mail_settings(
+        env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"),
+        timeout=env.int("EMAIL_TIMEOUT", default=10),
+    )
+)
+# Bounces and complaints from the mail provider through django-anymail's webhooks, at
+# /anymail/<provider>/tracking/, only when ANYMAIL_WEBHOOK_SECRET ("user:password", which the
+# provider sends as basic authentication) is set. The provider's own settings come from the
+# environment too: ANYMAIL_POSTMARK_SERVER_TOKEN=... becomes ANYMAIL["POSTMARK_SERVER_TOKEN"]
+# (docs/configuration.md).
+ANYMAIL_WEBHOOK_SECRET = env("ANYMAIL_WEBHOOK_SECRET", default="")
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and name != "ANYMAIL_WEBHOOK_SECRET"
+}
+if ANYMAIL_WEBHOOK_SECRET:
+    ANYMAIL["WEBHOOK_SECRET"] = ANYMAIL_WEBHOOK_SECRET
+    INSTALLED_APPS.append("anymail")
 
 # Membership: the join form (members/) ----------------------------------------------------
 # Applications one client address may make in an hour (only stored posts count); more are

@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.mail import mail_settings
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -72,12 +74,18 @@ SESSION_COOKIE_SECURE = True
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 CSRF_COOKIE_SECURE = True
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=587)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+# EMAIL_* settings, or MAILERS from Django 6.1 (config/mail.py), from the same variables.
+globals().update(
+    mail_settings(
+        env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"),
+        host=env("EMAIL_HOST", default="localhost"),
+        port=env.int("EMAIL_PORT", default=587),
+        username=env("EMAIL_HOST_USER", default=""),
+        password=env("EMAIL_HOST_PASSWORD", default=""),
+        use_tls=env.bool("EMAIL_USE_TLS", default=True),
+        timeout=env.int("EMAIL_TIMEOUT", default=10),
+    )
+)
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -1,5 +1,7 @@
 import warnings
 
+from config.mail import mail_settings
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -7,7 +9,7 @@ DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+globals().update(mail_settings("django.core.mail.backends.locmem.EmailBackend"))
 # Membership emails go in the on-commit callback, so a test that runs the callbacks reads them
 # from mail.outbox; the background worker has tests of its own.
 MEMBERSHIP_EMAIL_DELIVERY = "inline"
