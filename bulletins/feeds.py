@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds of Peru Update, one pair for each language's list of bulletins."""
+"""RSS 2.0 and Atom feeds of Peru Update, one pair for each language's list of bulletins, in the
+language of its address (Django's feeds take the active one)."""
 
 import datetime
 
@@ -24,12 +25,11 @@ class BulletinFeed(Feed):
 
     def title(self):
         site = Site.find_for_request(self.request)
-        return (
-            f"{site.site_name}: {self.index.title}"
-            if site and site.site_name
-            else (self.index.title)
-        )
+        if site and site.site_name:
+            return f"{site.site_name}: {self.index.title}"
+        return self.index.title
 
+    # Relative links: the syndication framework makes them absolute with the request's host.
     def link(self):
         return self.index.get_url(self.request)
 
@@ -40,18 +40,19 @@ class BulletinFeed(Feed):
         return self.request.build_absolute_uri()
 
     def items(self):
-        return self.index.get_items()[:FEED_LENGTH]
+        return self.index.get_items(pictures=False)[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        return item.meta_description
+        return item.listing_summary
 
     def item_link(self, item):
         return item.get_url(self.request)
 
     def item_pubdate(self, item):
+        # The bulletin's date, at midnight where the charity works.
         return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))
 
     def item_updateddate(self, item):

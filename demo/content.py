@@ -164,6 +164,17 @@ NEWS = [
     ),
 ]
 
+# Peru Update, the members' bulletin: its page, and one bulletin that gathers the seed's November
+# 2016 news items (all of NEWS), in the seed's order. The seed gives it no number, so it has none;
+# its editorial is the first sentence of the aims, the seed's own words.
+BULLETIN_INDEX_TITLE = "Peru Update"
+BULLETIN_INDEX_INTRO = (
+    "Peru Update, the Peru Support Group's bulletin: the latest news and developments in Peru."
+)
+BULLETIN_TITLE = "News from November 2016"
+BULLETIN_DATE = datetime.date(2016, 11, 27)
+BULLETIN_EDITORIAL = AIMS[: AIMS.index(".") + 1]
+
 # The date the seed page was captured: the last time these texts are known to have been checked.
 BRIEFINGS_REVIEWED = datetime.date(2016, 11, 27)
 

@@ -131,6 +131,14 @@ NEWS = {
     ),
 }
 
+BULLETIN_INDEX_TITLE = "Peru Update"
+BULLETIN_INDEX_SLUG = "peru-update"
+BULLETIN_INDEX_INTRO = (
+    "Peru Update, el boletín del Peru Support Group: las últimas noticias y novedades del Perú."
+)
+BULLETIN_TITLE = "Noticias de noviembre de 2016"
+BULLETIN_EDITORIAL = AIMS[: AIMS.index(".") + 1]
+
 BRIEFINGS_INDEX_TITLE = "Informes"
 BRIEFINGS_INDEX_SLUG = "informes"
 BRIEFINGS_INDEX_INTRO = "Contexto de los temas que sigue el Peru Support Group."

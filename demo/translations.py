@@ -60,6 +60,7 @@ class DemoTranslation:
             return self.created
 
         self.translate_news(home)
+        self.translate_peru_update(home)
         briefings = self.translate_briefings(home)
         self.translate_standard_pages(home)
         join_page = self.translate_join_page(home)
@@ -132,6 +133,37 @@ class DemoTranslation:
                 date=date_es,
                 summary=summary_es,
             )
+
+    def translate_peru_update(self, home):
+        """The Spanish Peru Update page and its demo bulletin, which carries the Spanish news
+        items in the English one's order."""
+        index_model = apps.get_model("bulletins", "BulletinIndexPage")
+        index = self.child(home, index_model, "peru-update")
+        if self.is_demo(index, title=en.BULLETIN_INDEX_TITLE, intro=en.BULLETIN_INDEX_INTRO):
+            self.translate_page(
+                index,
+                title=es.BULLETIN_INDEX_TITLE,
+                slug=es.BULLETIN_INDEX_SLUG,
+                intro=es.BULLETIN_INDEX_INTRO,
+            )
+        if self.translated_parent(index) is None:
+            return
+        bulletin_model = apps.get_model("bulletins", "BulletinPage")
+        bulletin = self.child(index, bulletin_model, slugify(en.BULLETIN_TITLE))
+        if not self.is_demo(bulletin, title=en.BULLETIN_TITLE, number=None):
+            return
+        stories = [
+            ("story", translated)
+            for story in bulletin.story_pages
+            if (translated := story.get_translation_or_none(self.locale)) is not None
+        ]
+        self.translate_page(
+            bulletin,
+            title=es.BULLETIN_TITLE,
+            slug=slugify(es.BULLETIN_TITLE),
+            editorial=en.body_paragraphs([f"<p>{es.BULLETIN_EDITORIAL}</p>"]),
+            stories=stories,
+        )
 
     def translate_briefings(self, home):
         """The Spanish briefings, in the English order, for the home page to feature."""

@@ -127,7 +127,7 @@ def test_briefings_and_standard_pages(demo, client):
 def test_main_navigation(demo, client):
     nav = client.get("/").content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
     labels = re.findall(r">([^<>]+)</a>", nav)
-    assert labels == ["Home", "News", "Briefings", "About", "Join us"]
+    assert labels == ["Home", "News", "Briefings", "Peru Update", "About", "Join us"]
 
 
 def test_default_site_points_at_the_home_page(demo):

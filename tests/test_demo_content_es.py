@@ -47,6 +47,7 @@ RENDERED = {
     "November": "noviembre",
     # Kept whole, so that their words are not read as names of their own ("Peru").
     "Peru Support Group": "Peru Support Group",
+    "Peru Update": "Peru Update",
     "The Guardian": "The Guardian",
     "Duke Global Health Institute": "Duke Global Health Institute",
 }
@@ -71,6 +72,10 @@ def texts_en():
     for title, _, summary, *_ in en.NEWS:
         yield f"news {slugify(title)} title", title
         yield f"news {slugify(title)} summary", summary
+    # (The index's title is the bulletin's name, "Peru Update", in both languages.)
+    yield "bulletin index intro", en.BULLETIN_INDEX_INTRO
+    yield "bulletin title", en.BULLETIN_TITLE
+    yield "bulletin editorial", en.BULLETIN_EDITORIAL
     yield "briefings index title", en.BRIEFINGS_INDEX_TITLE
     yield "briefings index intro", en.BRIEFINGS_INDEX_INTRO
     for title, text, _ in en.BRIEFINGS:
@@ -104,6 +109,9 @@ def texts_es():
     for key, (title, _, summary) in es.NEWS.items():
         yield f"news {key} title", title
         yield f"news {key} summary", summary
+    yield "bulletin index intro", es.BULLETIN_INDEX_INTRO
+    yield "bulletin title", es.BULLETIN_TITLE
+    yield "bulletin editorial", es.BULLETIN_EDITORIAL
     yield "briefings index title", es.BRIEFINGS_INDEX_TITLE
     yield "briefings index intro", es.BRIEFINGS_INDEX_INTRO
     for key, (title, text) in es.BRIEFINGS.items():
@@ -180,10 +188,12 @@ def test_the_spanish_module_has_the_english_modules_texts_and_its_own_slugs_only
     def names(module):
         return {name for name in vars(module) if name.isupper()}
 
-    # The review date belongs to the briefings in both languages, and the keys of the contact
-    # and privacy pages name the English pages, whose translations follow them.
+    # The review date belongs to the briefings in both languages, as the bulletin's date to the
+    # bulletin, and the keys of the contact and privacy pages name the English pages, whose
+    # translations follow them.
     assert names(es) - {name for name in names(es) if name.endswith("_SLUG")} == names(en) - {
         "BRIEFINGS_REVIEWED",
+        "BULLETIN_DATE",
         "CONTACT_SLUG",
         "PRIVACY_SLUG",
     }

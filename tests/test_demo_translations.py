@@ -125,8 +125,8 @@ def test_every_english_demo_page_has_its_spanish_translation(english, spanish):
 
     # One Spanish page for each English one, and nothing else.
     english_pages = Page.objects.filter(locale=english.locale).exclude(depth=1)
-    assert Page.objects.filter(locale=spanish).count() == english_pages.count() == 20
-    assert created == 20 + len(en.THEMES) + len(en.MEMBERSHIP_TIERS) + 1
+    assert Page.objects.filter(locale=spanish).count() == english_pages.count() == 22
+    assert created == 22 + len(en.THEMES) + len(en.MEMBERSHIP_TIERS) + 1
 
 
 def test_snippets_are_translated_and_the_spanish_pages_use_them(english, spanish):
@@ -210,7 +210,7 @@ def test_the_english_locale_is_refused(english):
 def test_spanish_pages_render(english, spanish):
     translate_demo_content(spanish)
     pages = Page.objects.filter(locale=spanish).specific()
-    assert len(pages) == 20
+    assert len(pages) == 22
     for page in pages:
         response = page.make_preview_request()
         assert response.status_code == 200, page.title

@@ -12,7 +12,7 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Site, get_page_models
 from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import nested_form_data, rich_text
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 import pytest
 from PIL import Image as PILImage
@@ -25,6 +25,8 @@ from news.models import NewsItemPage
 from tests.factories import (
     BriefingIndexPageFactory,
     BriefingPageFactory,
+    BulletinIndexPageFactory,
+    BulletinPageFactory,
     ContactPageFactory,
     JoinPageFactory,
     NewsIndexPageFactory,
@@ -55,6 +57,8 @@ class EveryPageTypePreviews(WagtailPageTestCase):
         cls.standard = StandardPageFactory(parent=cls.home, slug="privacy")
         cls.join = JoinPageFactory(parent=cls.home)
         cls.contact = ContactPageFactory(parent=cls.home)
+        cls.bulletin_index = BulletinIndexPageFactory(parent=cls.home)
+        cls.bulletin = BulletinPageFactory(parent=cls.bulletin_index, slug="update-134")
         cls.pages = {
             type(page): page
             for page in [
@@ -66,6 +70,8 @@ class EveryPageTypePreviews(WagtailPageTestCase):
                 cls.standard,
                 cls.join,
                 cls.contact,
+                cls.bulletin_index,
+                cls.bulletin,
             ]
         }
         cls.data = {
@@ -84,6 +90,18 @@ class EveryPageTypePreviews(WagtailPageTestCase):
                 }
             ),
             cls.contact: form_data(standard_data(slug="contact")),
+            cls.bulletin_index: None,
+            cls.bulletin: nested_form_data(
+                {
+                    "title": "Update 134",
+                    "slug": "update-134",
+                    "number": "134",
+                    "date": "2016-11-30",
+                    "summary": "",
+                    "editorial": streamfield([("paragraph", rich_text("<p>From the editor.</p>"))]),
+                    "stories": streamfield([("story", cls.item.pk)]),
+                }
+            ),
         }
 
     def test_the_test_covers_every_page_type(self):

@@ -2,6 +2,8 @@
 its numbered bulletins below it, each an editorial and the stories it carries."""
 
 import datetime
+import html
+import re
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -9,8 +11,10 @@ from django.db import models
 from django.db.models import Count, Max
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.functional import cached_property
-from django.utils.translation import gettext_noop
+from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_noop
 
 from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -20,13 +24,21 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.i18n import hreflang, language_code
 from home.blocks import CaptionedImageBlock, HeadingBlock, ParagraphBlock, QuoteBlock
 from home.models import BasePage, IndexPage
+from home.pictures import prefetch_listing_images
+from home.previews import ListingPreviewMixin
+from home.seo import organisation
 
 # What a bulletin carries: news items and briefings, named so that this app imports neither.
 STORY_TYPES = ["news.NewsItemPage", "briefings.BriefingPage"]
 # With no earlier bulletin in its language, a new one starts with this many of the newest items.
 FIRST_BULLETIN_STORIES = 10
+# The first part of the index's routes (feed/, 2016/), which no bulletin may take as its slug.
+RESERVED_SLUG = re.compile(r"^(feed|[0-9]{4})$")
+# How much of the editorial stands in for a missing summary (lists, feeds, shared links).
+EDITORIAL_WORDS = 40
 
 # BulletinIndexPage's name as readers see it in search results (BasePage.get_verbose_name).
 gettext_noop("bulletin index page")
@@ -50,6 +62,12 @@ class BulletinIndexPage(RoutablePageMixin, IndexPage):
     def listing(self, request):
         return self.render(request)
 
+    def get_items(self, pictures=True):
+        """As every list's, with each bulletin's editorial read with it: a bulletin without a
+        summary is listed with its editorial's first words (`listing_summary`), and reading
+        the editorial later would cost a query per bulletin."""
+        return super().get_items(pictures).defer(None).defer("stories")
+
     @path("feed/", name="feed")
     def rss_feed(self, request):
         from ..feeds import BulletinFeed
@@ -66,11 +84,13 @@ class BulletinIndexPage(RoutablePageMixin, IndexPage):
     def archive_year(self, request, year):
         """The bulletins of one year; a year without any is a 404."""
         year = int(year)
-        items = self.get_items().filter(date__year=year)
-        count = items.count()
+        years = self.years()
+        # Also what makes year 0000 a 404 (before any query is asked about it): no bulletin
+        # has such a date.
+        count = dict(years).get(year)
         if not count:
             raise Http404("No bulletins that year.")
-        listing = self.paginate(request, items, count)
+        listing = self.paginate(request, self.get_items().filter(date__year=year), count)
         context = super(IndexPage, self).get_context(request)
         number = listing["page_obj"].number
         own = self.get_url(request) + self.archive_path(year)
@@ -78,7 +98,7 @@ class BulletinIndexPage(RoutablePageMixin, IndexPage):
             {
                 **listing,
                 "archive": {"year": year, "title": str(year)},
-                "years": self.years(),
+                "years": years,
                 "canonical_url": own + (f"?page={number}" if number > 1 else ""),
                 "subpage_trail": [{"title": str(year), "url": own}],
                 "translation_subpath": self.archive_path(year),
@@ -103,7 +123,8 @@ class BulletinIndexPage(RoutablePageMixin, IndexPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["years"] = self.years()
+        # Read only when the template builds the cached fragment that shows them.
+        context["years"] = SimpleLazyObject(self.years)
         return context
 
     def get_sitemap_urls(self, request=None):
@@ -181,7 +202,7 @@ class BulletinPageForm(WagtailAdminPageForm):
 gettext_noop("bulletin")
 
 
-class BulletinPage(BasePage):
+class BulletinPage(ListingPreviewMixin, BasePage):
     number = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -231,7 +252,8 @@ class BulletinPage(BasePage):
     subpage_types = []
     page_description = "One Peru Update: an editorial and the stories it carries, on the site "
     "and by email."
-    description_fields = ("summary", "editorial")
+    description_fields = ("summary", "editorial_text")
+    listing_card_template = "bulletins/previews/listing_card.html"
 
     class Meta:
         verbose_name = "bulletin"
@@ -239,6 +261,14 @@ class BulletinPage(BasePage):
 
     def clean(self):
         super().clean()
+        # The index's own addresses come before its bulletins': a bulletin there is unreachable.
+        if RESERVED_SLUG.match(self.slug or ""):
+            raise ValidationError(
+                {
+                    "slug": "This address is taken by the Peru Update page itself (its feeds "
+                    "or its archive by year). Choose another slug."
+                }
+            )
         if self.number is not None:
             taken = (
                 BulletinPage.objects.filter(locale_id=self.locale_id, number=self.number)
@@ -264,6 +294,61 @@ class BulletinPage(BasePage):
                 ids.append(value)
         if not ids:
             return []
-        pages = Page.objects.filter(pk__in=ids).live().public().specific()
-        by_id = {page.pk: page for page in pages}
+        pages = Page.objects.filter(pk__in=ids).live().public().specific().defer_streamfields()
+        by_id = {page.pk: page for page in prefetch_listing_images(pages)}
         return [by_id[pk] for pk in ids if pk in by_id]
+
+    @property
+    def year_path(self):
+        """The bulletin's year in the archive, below the index's address: '2016/'."""
+        return BulletinIndexPage.archive_path(self.date.year)
+
+    @property
+    def label(self):
+        """'Peru Update 134' in the reader's language; '' for a bulletin without a number."""
+        if self.number is None:
+            return ""
+        return gettext("Peru Update %(number)s") % {"number": self.number}
+
+    @property
+    def editorial_text(self):
+        """The editorial's words as plain text, from its stored blocks: nothing is rendered (no
+        picture looked up) to say what the bulletin is about."""
+        texts = []
+        for block in self.editorial.raw_data:
+            value = block.get("value")
+            if block.get("type") in ("heading", "quote") and isinstance(value, dict):
+                value = value.get("text", "")
+            if isinstance(value, str):
+                texts.append(html.unescape(strip_tags(value)))
+        return " ".join(" ".join(texts).split())
+
+    @property
+    def listing_summary(self):
+        """What lists and feeds show under the title: the summary, else the editorial's first
+        words."""
+        return self.summary or Truncator(self.editorial_text).words(EDITORIAL_WORDS)
+
+    def get_structured_data(self, request, social_links, image=None):
+        """An issue of the Peru Update periodical, published by the charity."""
+        publisher = organisation(request, social_links)
+        del publisher["@context"]
+        url = request.build_absolute_uri(self.get_url(request))
+        data = {
+            "@context": "https://schema.org",
+            "@type": "PublicationIssue",
+            "name": self.title,
+            "datePublished": self.date.isoformat(),
+            "url": url,
+            "mainEntityOfPage": url,
+            "isPartOf": {"@type": "Periodical", "name": "Peru Update"},
+            "publisher": publisher,
+            "inLanguage": hreflang(language_code()),
+        }
+        if self.number is not None:
+            data["issueNumber"] = str(self.number)
+        if self.meta_description:
+            data["description"] = Truncator(self.meta_description).chars(300)
+        if image:
+            data["image"] = [image["url"]]
+        return data

@@ -24,6 +24,7 @@ from PIL import ImageDraw, ImageFont
 from contact.models import ContactPage
 from demo import content as demo
 from demo import content_es
+from demo.content import body_paragraphs
 from demo.translations import translate_demo_content
 from home.models import HomePage, HomePageFeaturedBriefing, SiteSettings, StandardPage, Theme
 from regions.data import load_regions
@@ -123,6 +124,7 @@ class Command(BaseCommand):
             )
             for title, text, theme_slugs in demo.BRIEFINGS
         ]
+        self.peru_update(home, news_index)
         # A contact page an earlier version made as a plain page, untouched since, becomes the
         # contact page type, in the same place in the tree.
         contact_place = self.retire_plain_contact_page(home)
@@ -200,6 +202,35 @@ class Command(BaseCommand):
         page.save_revision().publish()
         self.created += 1
         return page
+
+    def peru_update(self, home, news_index):
+        """The Peru Update page and its one demo bulletin: the seed's November 2016 news items,
+        in the seed's order (newest first), with no number (the seed gives none)."""
+        index = self.child(
+            home,
+            apps.get_model("bulletins", "BulletinIndexPage"),
+            slug="peru-update",
+            title=demo.BULLETIN_INDEX_TITLE,
+            show_in_menus=True,
+            intro=demo.BULLETIN_INDEX_INTRO,
+        )
+        items = {
+            page.slug: page
+            for page in apps.get_model("news", "NewsItemPage").objects.child_of(news_index)
+        }
+        stories = [
+            ("story", items[slugify(title)])
+            for title, date, *_ in demo.NEWS
+            if (date.year, date.month) == (2016, 11) and slugify(title) in items
+        ]
+        self.child(
+            index,
+            apps.get_model("bulletins", "BulletinPage"),
+            title=demo.BULLETIN_TITLE,
+            date=demo.BULLETIN_DATE,
+            editorial=body_paragraphs([f"<p>{demo.BULLETIN_EDITORIAL}</p>"]),
+            stories=stories,
+        )
 
     def retire_plain_contact_page(self, home):
         """Delete the demo's contact page made as a plain page (before the contact page type
