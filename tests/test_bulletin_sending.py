@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
@@ -268,6 +268,12 @@ class TestTheEmailAsReceived:
 
 
 class TestStarting:
+    @pytest.fixture(autouse=True)
+    def in_english(self):
+        # The refusals speak the editor's language; whatever an earlier test left active.
+        with translation.override("en-gb"):
+            yield
+
     def test_a_bulletin_is_sent_once_only(self, bulletin, django_capture_on_commit_callbacks):
         subscribers(2)
         with django_capture_on_commit_callbacks(execute=True):

@@ -127,7 +127,16 @@ def test_briefings_and_standard_pages(demo, client):
 def test_main_navigation(demo, client):
     nav = client.get("/").content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
     labels = re.findall(r">([^<>]+)</a>", nav)
-    assert labels == ["Home", "News", "Briefings", "Peru Update", "About", "Join us"]
+    assert labels == ["Home", "News", "Briefings", "About", "Join us"]
+
+
+def test_every_page_links_to_past_bulletins_from_its_footer(demo, client):
+    for address, words, link in [
+        ("/", "Read past bulletins", 'href="/peru-update/"'),
+        ("/es/", "Lea los boletines anteriores", 'href="/es/peru-update/"'),
+    ]:
+        footer = client.get(address).content.decode().split("<footer")[1]
+        assert words in footer and link in footer
 
 
 def test_default_site_points_at_the_home_page(demo):

@@ -37,7 +37,9 @@ def test_reader_searches_from_the_header_and_opens_a_result(page, live_server, h
     box.press("Enter")
 
     expect(page).to_have_url(f"{live_server.url}/search/?query=Saramurillo")
-    expect(page.get_by_role("heading", level=2)).to_have_text("1 result for ‘Saramurillo’")
+    expect(page.get_by_role("main").get_by_role("heading", level=2)).to_have_text(
+        "1 result for ‘Saramurillo’"
+    )
     result = page.get_by_role("main").get_by_role("heading", level=3)
     expect(result).to_have_text(["Saramurillo takes protest to Lima"])
     expect(page.get_by_role("main").get_by_text("News item · 20 November 2016")).to_be_visible()
@@ -56,7 +58,7 @@ def test_search_form_filters_without_javascript(browser, live_server, home_page)
         page.goto(f"{live_server.url}/search/?query=copper")
         page.get_by_label("Type").select_option("briefings")
         page.get_by_role("button", name="Search", exact=True).last.click()
-        expect(page.get_by_role("heading", level=2)).to_have_text(
+        expect(page.get_by_role("main").get_by_role("heading", level=2)).to_have_text(
             "No results for ‘copper’ in briefings"
         )
         # Nothing overflows a 320 px wide screen.
