@@ -4,36 +4,28 @@ suggests, and readers see it on the site. Takes the guide's screenshots of both
 
 import re
 
-from django.utils import timezone
-
 import pytest
 from playwright.sync_api import expect
 
 from bulletins.models import BulletinIndexPage, BulletinPage
-from news.models import NewsIndexPage
+from news.models import NewsItemPage
 from tests.browser.conftest import VIEWPORT, guide_image
-from tests.factories import NewsItemPageFactory
 
 # Live server and a real browser: slow as well.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-STORY = "Oil spill reaches the Marañón"
-TITLE = "News from December"
-EDITORIAL = "This month's news, gathered for our members."
+# The demo's own items only: the guide shows no invented news.
+STORY = "Saramurillo takes protest to Lima"
+TITLE = "Peru Update, November 2016"
+EDITORIAL = "The month's news from Peru, gathered for our members."
 
 
 def test_an_editor_composes_a_bulletin_from_the_suggested_stories(
     demo, sign_in, live_server, browser
 ):
-    # A news item published after the demo's bulletin: the next bulletin suggests it.
-    news_index = NewsIndexPage.objects.get(locale=demo.locale)
-    story = NewsItemPageFactory(
-        parent=news_index,
-        title=STORY,
-        date=timezone.localdate(),
-        summary="A new break in the North Peruvian pipeline has polluted the river.",
-    )
-    story.save_revision().publish()
+    # Without the demo's bulletin, a new one starts with the newest of the demo's news items.
+    BulletinPage.objects.filter(locale=demo.locale).delete()
+    story = NewsItemPage.objects.get(locale=demo.locale, title=STORY)
     peru_update = BulletinIndexPage.objects.get(locale=demo.locale)
 
     editor = sign_in("editor")
@@ -63,7 +55,7 @@ def test_an_editor_composes_a_bulletin_from_the_suggested_stories(
 
     # Saved with the suggested story; once published, readers see it with its stories.
     bulletin = BulletinPage.objects.get(title=TITLE)
-    assert [page.pk for page in bulletin.story_pages] == [story.pk]
+    assert story.pk in [page.pk for page in bulletin.story_pages]
     bulletin.get_latest_revision().publish()
     context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
     reader = context.new_page()
