@@ -528,14 +528,14 @@ class TestTheDemoBulletin:
 # list costs what the news list does (Wagtail's own work, the count and its view restrictions);
 # a year pays for its years (the 404 needs them) instead of the count; a Spanish page one more.
 BUDGETS = {
-    "/peru-update/": (9, 27),
-    "/peru-update/2016/": (10, 26),
-    "/peru-update/news-from-november-2016/": (9, 27),
+    "/peru-update/": (9, 25),
+    "/peru-update/2016/": (10, 24),
+    "/peru-update/news-from-november-2016/": (9, 25),
     "/peru-update/feed/": (9, 9),
     "/peru-update/feed/atom/": (9, 9),
-    "/es/peru-update/": (10, 29),
-    "/es/peru-update/2016/": (11, 28),
-    "/es/peru-update/noticias-de-noviembre-de-2016/": (10, 29),
+    "/es/peru-update/": (10, 27),
+    "/es/peru-update/2016/": (11, 26),
+    "/es/peru-update/noticias-de-noviembre-de-2016/": (10, 27),
     "/es/peru-update/feed/": (10, 10),
 }
 
