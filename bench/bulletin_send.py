@@ -25,7 +25,6 @@ created and dropped.
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -33,13 +32,13 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.results import write_between_markers
 from bench.search_bench import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432")
 PG_DB = "psg_send_bench"
-BEGIN = "<!-- bench/bulletin_send.py: begin (generated; edit outside these markers) -->"
-END = "<!-- bench/bulletin_send.py: end -->"
+SCRIPT = "bench/bulletin_send.py"
 MIB = 1024 * 1024
 
 
@@ -288,18 +287,6 @@ def report(runs):
     return "\n".join(lines) + "\n"
 
 
-def write_between_markers(path, block):
-    """Replace this script's block in `path` (other scripts write there too); keep the rest."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    new = f"{BEGIN}\n{block}{END}\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: new, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + new
-    path.write_text(text)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
@@ -314,7 +301,7 @@ def main():
         measure(args.measure, args.trace)
         return
     runs = run(args.databases, args.sizes)
-    write_between_markers(args.output, report(runs))
+    write_between_markers(args.output, SCRIPT, report(runs))
     print(f"Wrote {args.output}")
 
 

@@ -55,6 +55,8 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.results import write_between_markers
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432")
@@ -63,8 +65,7 @@ PEERS = Path(os.environ.get("PEERS", "/tmp/peers"))
 BAKERYDEMO_GIT = os.environ.get("BAKERYDEMO_GIT", "/work/.mirror/wagtail+bakerydemo/repo")
 PEER_PG_URL = "postgres://bakery:bakery@127.0.0.1:5432/bakerydemo"
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
-BEGIN = "<!-- bench/http_throughput.py: begin (generated; edit outside these markers) -->"
-END = "<!-- bench/http_throughput.py: end -->"
+SCRIPT = "bench/http_throughput.py"
 
 # Each kind of page of ours, and the bakerydemo page doing the same job (it has no feed,
 # regions or archive: its blog listing stands in for every list).
@@ -719,18 +720,6 @@ def report(results, meta, args):
     return "\n".join(head + summary + [""] + lines).rstrip() + "\n", checks
 
 
-def write_between_markers(path, block):
-    """This script's block in `path` replaced, or added; the rest of the file is kept."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    new = f"{BEGIN}\n{block}{END}\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: new, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + new
-    path.write_text(text)
-
-
 def main():
     if sys.argv[1:] == ["--inside"]:
         return inside()
@@ -795,7 +784,7 @@ def main():
     text, checks = report(results, meta, args)
     print("\n" + text)
     if args.output:
-        write_between_markers(args.output, text)
+        write_between_markers(args.output, SCRIPT, text)
         log(f"wrote {args.output}")
     return 0 if all(ok for _, ok, _ in checks) else 1
 

@@ -30,11 +30,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.results import write_between_markers
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432")
 PG_DB = "psg_search_bench"
-BEGIN = "<!-- bench/search_bench.py: begin (generated; edit outside these markers) -->"
-END = "<!-- bench/search_bench.py: end -->"
+SCRIPT = "bench/search_bench.py"
 
 # A share of the generated items is in Spanish, in the Spanish locale, as on the bilingual site.
 SPANISH_SHARE = "0.2"
@@ -301,18 +302,6 @@ def report(runs, repeat):
     return "\n".join(lines) + "\n"
 
 
-def write_between_markers(path, block):
-    """Replace this script's block in `path` (other scripts write there too); keep the rest."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    new = f"{BEGIN}\n{block}{END}\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: new, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + new
-    path.write_text(text)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -328,7 +317,7 @@ def main():
         measure(args.repeat)
         return
     runs = run(args.databases, args.sizes, args.repeat)
-    write_between_markers(args.output, report(runs, args.repeat))
+    write_between_markers(args.output, SCRIPT, report(runs, args.repeat))
     print(f"Wrote {args.output}")
 
 
