@@ -1,27 +1,15 @@
 """RSS 2.0 and Atom feeds of Peru Update, one pair for each language's list of bulletins, in the
 language of its address (Django's feeds take the active one)."""
 
-import datetime
-
-from django.contrib.syndication.views import Feed
-from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-
 from wagtail.models import Site
 
-FEED_LENGTH = 20
+from home.feeds import FEED_LENGTH, AtomFeed, DatedPageFeed
 
 
-class BulletinFeed(Feed):
-    feed_type = Rss201rev2Feed
-
+class BulletinFeed(DatedPageFeed):
     def __init__(self, index):
         super().__init__()
         self.index = index
-
-    def __call__(self, request, *args, **kwargs):
-        self.request = request
-        return super().__call__(request, *args, **kwargs)
 
     def title(self):
         site = Site.find_for_request(self.request)
@@ -36,31 +24,12 @@ class BulletinFeed(Feed):
     def description(self):
         return self.index.meta_description or self.index.title
 
-    def feed_url(self):
-        return self.request.build_absolute_uri()
-
     def items(self):
         return self.index.get_items(pictures=False)[:FEED_LENGTH]
-
-    def item_title(self, item):
-        return item.title
 
     def item_description(self, item):
         return item.listing_summary
 
-    def item_link(self, item):
-        return item.get_url(self.request)
 
-    def item_pubdate(self, item):
-        # The bulletin's date, at midnight where the charity works.
-        return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))
-
-    def item_updateddate(self, item):
-        return item.last_published_at
-
-
-class AtomBulletinFeed(BulletinFeed):
-    feed_type = Atom1Feed
-
-    def subtitle(self):
-        return self.description()
+class AtomBulletinFeed(AtomFeed, BulletinFeed):
+    pass

@@ -2,33 +2,21 @@
 pair for each language's news list and each region's page, in the language of its address
 (Django's feeds take the active one)."""
 
-import datetime
-
-from django.contrib.syndication.views import Feed
-from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext
 
 from wagtail.models import Site
 
 from core.i18n import in_reader_language
+from home.feeds import FEED_LENGTH, AtomFeed, DatedPageFeed
 from home.models import Theme
 
-FEED_LENGTH = 20
 
-
-class NewsFeed(Feed):
-    feed_type = Rss201rev2Feed
-
+class NewsFeed(DatedPageFeed):
     def __init__(self, index, theme=None, region=None):
         super().__init__()
         self.index = index
         self.theme = theme
         self.region = region
-
-    def __call__(self, request, *args, **kwargs):
-        self.request = request
-        return super().__call__(request, *args, **kwargs)
 
     def title(self):
         site = Site.find_for_request(self.request)
@@ -67,9 +55,6 @@ class NewsFeed(Feed):
             "index": self.index.title.lower()
         }
 
-    def feed_url(self):
-        return self.request.build_absolute_uri()
-
     def items(self):
         items = self.index.get_items(pictures=False).prefetch_related("themes")
         if self.theme:
@@ -85,28 +70,12 @@ class NewsFeed(Feed):
         }
         return items
 
-    def item_title(self, item):
-        return item.title
-
     def item_description(self, item):
         return item.summary
-
-    def item_link(self, item):
-        return item.get_url(self.request)
-
-    def item_pubdate(self, item):
-        # The editorial date, at midnight where the charity works.
-        return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))
-
-    def item_updateddate(self, item):
-        return item.last_published_at
 
     def item_categories(self, item):
         return sorted({self.theme_names[theme.pk] for theme in item.themes.all()})
 
 
-class AtomNewsFeed(NewsFeed):
-    feed_type = Atom1Feed
-
-    def subtitle(self):
-        return self.description()
+class AtomNewsFeed(AtomFeed, NewsFeed):
+    pass

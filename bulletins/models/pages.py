@@ -31,6 +31,8 @@ from home.pictures import prefetch_listing_images
 from home.previews import ListingPreviewMixin
 from home.seo import organisation
 
+from ..feeds import AtomBulletinFeed, BulletinFeed
+
 # What a bulletin carries: news items and briefings, named so that this app imports neither.
 STORY_TYPES = ["news.NewsItemPage", "briefings.BriefingPage"]
 # With no earlier bulletin in its language, a new one starts with this many of the newest items.
@@ -70,14 +72,10 @@ class BulletinIndexPage(RoutablePageMixin, IndexPage):
 
     @path("feed/", name="feed")
     def rss_feed(self, request):
-        from ..feeds import BulletinFeed
-
         return BulletinFeed(self)(request)
 
     @path("feed/atom/", name="atom_feed")
     def atom_feed(self, request):
-        from ..feeds import AtomBulletinFeed
-
         return AtomBulletinFeed(self)(request)
 
     @re_path(r"^(?P<year>[0-9]{4})/$", name="archive_year")
