@@ -16,9 +16,7 @@ subscriber, which names the address, goes with them.
 
 import datetime
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,55 +26,32 @@ from wagtail.models import ModelLogEntry
 from bulletins.models import BulletinDelivery, Subscriber, Suppression
 from bulletins.models.subscribers import address_hash
 from core.outbox import OutboxEmail
+from core.retention import RetentionCommand, day
 
 Status = Subscriber.Status
 
-# Each period: its option, the setting that is its default, its help.
+# Each period: its option, the setting that is its default, the largest value allowed, its help.
 PERIODS = [
-    ("pending_days", "BULLETIN_PENDING_RETENTION_DAYS", "Keep sign-ups nobody confirmed this "
-     "many days after the last sign-up."),
-    ("unsubscribed_days", "BULLETIN_UNSUBSCRIBED_RETENTION_DAYS", "Keep those who left or "
-     "bounced this many days after they did (their address stays suppressed, as a hash)."),
-    ("delivery_days", "BULLETIN_DELIVERY_RETENTION_DAYS", "Keep the record of each delivery "
-     "this many days after the send."),
+    ("pending_days", "BULLETIN_PENDING_RETENTION_DAYS", 36500, "Keep sign-ups nobody "
+     "confirmed this many days after the last sign-up."),
+    ("unsubscribed_days", "BULLETIN_UNSUBSCRIBED_RETENTION_DAYS", 36500, "Keep those who left "
+     "or bounced this many days after they did (their address stays suppressed, as a hash)."),
+    ("delivery_days", "BULLETIN_DELIVERY_RETENTION_DAYS", 36500, "Keep the record of each "
+     "delivery this many days after the send."),
 ]  # fmt: skip
-MOST_DAYS = 36500
 
 
-def day(moment):
-    """'1 March 2025', in the site's time zone."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y}"
-
-
-class Command(BaseCommand):
+class Command(RetentionCommand):
     help = (
         "Delete what Peru Update no longer needs: unconfirmed sign-ups after --pending-days, "
         "those who left or bounced after --unsubscribed-days (their address stays on the "
         "suppression list as a hash), delivery records after --delivery-days."
     )
 
-    def add_arguments(self, parser):
-        for option, setting, help in PERIODS:
-            parser.add_argument(
-                f"--{option.replace('_', '-')}",
-                type=int,
-                default=None,
-                help=f"{help} Default: {setting} ({getattr(settings, setting)}).",
-            )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Only say how many would be deleted."
-        )
+    periods = PERIODS
 
     def handle(self, *args, dry_run, **options):
-        period = {}
-        for option, setting, _help in PERIODS:
-            value = options[option]
-            period[option] = getattr(settings, setting) if value is None else value
-            if not 1 <= period[option] <= MOST_DAYS:
-                raise CommandError(
-                    f"--{option.replace('_', '-')} must be between 1 and {MOST_DAYS}."
-                )
+        period = self.chosen_periods(options)
         now = timezone.now()
         pending_cutoff = now - datetime.timedelta(days=period["pending_days"])
         left_cutoff = now - datetime.timedelta(days=period["unsubscribed_days"])

@@ -13,11 +13,10 @@ lasts, and their period starts when the membership secretary marks them lapsed.
 import calendar
 import datetime
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from core.retention import RetentionCommand, day
 from members.models import MembershipApplication
 
 Status = MembershipApplication.Status
@@ -29,12 +28,6 @@ def months_before(moment, months):
     year, month = divmod(month_index, 12)
     day = min(moment.day, calendar.monthrange(year, month + 1)[1])
     return moment.replace(year=year, month=month + 1, day=day)
-
-
-def day(moment):
-    """'1 March 2025', in the site's time zone."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y}"
 
 
 # Each period: its option, the setting that is its default, the largest value allowed, its help.
@@ -51,7 +44,7 @@ PERIODS = [
 FIELDS = {"received": "created_at", "last changed": "updated_at"}
 
 
-class Command(BaseCommand):
+class Command(RetentionCommand):
     help = (
         "Delete membership applications whose retention period has passed: new ones after "
         "--new-months, declined ones after --declined-months and suspected spam after "
@@ -59,25 +52,10 @@ class Command(BaseCommand):
         "they were last changed. Approved applications are kept."
     )
 
-    def add_arguments(self, parser):
-        for option, setting, _most, help in PERIODS:
-            parser.add_argument(
-                f"--{option.replace('_', '-')}",
-                type=int,
-                default=None,
-                help=f"{help} Default: {setting} ({getattr(settings, setting)}).",
-            )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Only say how many would be deleted."
-        )
+    periods = PERIODS
 
     def handle(self, *args, dry_run, **options):
-        period = {}
-        for option, setting, most, _help in PERIODS:
-            value = options[option]
-            period[option] = getattr(settings, setting) if value is None else value
-            if not 1 <= period[option] <= most:
-                raise CommandError(f"--{option.replace('_', '-')} must be between 1 and {most}.")
+        period = self.chosen_periods(options)
         now = timezone.now()
         new, declined = period["new_months"], period["declined_months"]
         spam, lapsed = datetime.timedelta(days=period["spam_days"]), period["lapsed_years"] * 12
