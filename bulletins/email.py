@@ -27,7 +27,7 @@ from django.utils.text import Truncator
 from wagtail.models import Site
 from wagtail.rich_text import expand_db_html
 
-from core.outbox import one_line
+from core.outbox import mail_domain, one_line
 from home.models import SiteSettings
 
 from .links import absolute, site_root_url
@@ -59,7 +59,6 @@ class Edition:
     text: str
     html: str
     language: str
-    list_name: str
     manage: str
     root: str  # the site's address, for the subscribers' links
 
@@ -224,7 +223,6 @@ def render(page) -> Edition:
         text=text,
         html=html,
         language=language,
-        list_name=one_line(context["index_title"] or "Peru Update"),
         manage=manage,
         root=root,
     )
@@ -252,12 +250,12 @@ def edition_for_send(send) -> Edition:
     return edition
 
 
-def unsubscribe_address() -> str:
-    return parseaddr(settings.BULLETIN_UNSUBSCRIBE_EMAIL or settings.DEFAULT_FROM_EMAIL)[1]
-
-
-def site_domain() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+def unsubscribe_mailto() -> str:
+    """List-Unsubscribe's mailto, only where someone reads that mailbox
+    (BULLETIN_UNSUBSCRIBE_EMAIL): the site's sending address is usually read by nobody, and
+    an unsubscribe nobody acts on is worse than none (the one-click link is enough)."""
+    address = parseaddr(settings.BULLETIN_UNSUBSCRIBE_EMAIL)[1]
+    return f"<mailto:{address}?subject=unsubscribe>" if address else ""
 
 
 def message(
@@ -272,16 +270,17 @@ def message(
     """One subscriber's copy. `one_click`: whether `manage_url` takes the RFC 8058 one-click
     POST (a test copy's sign-up page does not)."""
     text, html = edition.for_subscriber(manage_url)
-    mailto = f"<mailto:{unsubscribe_address()}?subject=unsubscribe>"
-    headers = {
-        "Message-ID": message_id,
-        "List-Id": f"{edition.list_name.replace('<', '').replace('>', '')} "
-        f"<peru-update.{site_domain()}>",
-        "List-Unsubscribe": f"<{manage_url}>, {mailto}" if one_click else mailto,
-        "Content-Language": edition.language,
-    }
+    mailto = unsubscribe_mailto()
+    # The list's name in ASCII: an accented one would make mail programs encode the whole
+    # header, the list's address included.
+    headers = {"Message-ID": message_id, "List-Id": f"Peru Update <peru-update.{mail_domain()}>"}
+    unsubscribe = [f"<{manage_url}>"] if one_click else []
+    unsubscribe += [mailto] if mailto else []
+    if unsubscribe:
+        headers["List-Unsubscribe"] = ", ".join(unsubscribe)
     if one_click:
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    headers["Content-Language"] = edition.language
     email = EmailMultiAlternatives(
         one_line(f"{subject_prefix}{edition.subject}"),
         text,
@@ -294,4 +293,4 @@ def message(
 
 
 def test_copy_message_id() -> str:
-    return make_msgid("bulletin-test", domain=site_domain())
+    return make_msgid("bulletin-test", domain=mail_domain())

@@ -79,6 +79,11 @@ def refusal(page: BulletinPage) -> str:
             "This bulletin is not published. Publish it first: only the published "
             "version can be sent."
         )
+    if page.get_view_restrictions().exists():
+        return _(
+            "This bulletin is private (it, or a page above it, is restricted to some readers). "
+            "Only a bulletin every reader may see can be sent."
+        )
     if BulletinSend.objects.filter(page=page).exists():
         return _("This bulletin has already been sent. A bulletin can only be sent once.")
     return ""
@@ -94,7 +99,11 @@ def start_send(page: BulletinPage, user) -> BulletinSend:
     try:
         with transaction.atomic():
             send = BulletinSend.objects.create(
-                page=page, revision_id=page.live_revision_id, language=language, created_by=user
+                page=page,
+                title=page.title,
+                revision_id=page.live_revision_id,
+                language=language,
+                created_by=user,
             )
             # A batch at a time, so memory does not grow with the list.
             rows = recipients(language).order_by("pk").values_list("pk", "email")
@@ -143,7 +152,24 @@ def send_due(*, send_ids: list[int] | None = None, limit: int | None = None) -> 
 
     A failed send is recorded on its row and logged, never raised.
     """
+    stop_withdrawn_sends()
     return outbox.send_due(due_deliveries(send_ids), limit=limit)
+
+
+def stop_withdrawn_sends() -> None:
+    """Give up what is still waiting of a send whose bulletin has since been unpublished, made
+    private or deleted: an editor withdrawing a bulletin stops its emails within a minute."""
+    waiting = BulletinSend.objects.filter(deliveries__state=State.PENDING).distinct()
+    for send in waiting.select_related("page"):
+        page = send.page
+        if page is not None and page.live and not page.get_view_restrictions().exists():
+            continue
+        stopped = send.deliveries.filter(state=State.PENDING).update(
+            state=State.FAILED,
+            last_error="Not sent: the bulletin was unpublished, made private or deleted after "
+            "the send started.",
+        )
+        logger.warning("Bulletin send %s withdrawn: %s email(s) not sent", send.pk, stopped)
 
 
 def build(delivery: BulletinDelivery):

@@ -22,6 +22,7 @@ import contextlib
 import datetime
 import logging
 import os
+import re
 import smtplib
 import threading
 import time
@@ -53,16 +54,30 @@ class State(models.TextChoices):
     FAILED = "failed", "Given up"
 
 
+# An email address in a mail server's words ("{'ana@example.org': (550, b'...')}").
+ADDRESS = re.compile(r"[^\s<>'\"(),:;{}\[\]]+@[^\s<>'\"(),:;{}\[\]]+")
+
+
+def error_text(exc: Exception) -> str:
+    """A failure in one line for the row and the log, without the addresses the mail server
+    names: the row says whose email it is, the log must not."""
+    return ADDRESS.sub("(address)", one_line(f"{type(exc).__name__}: {exc}"))[:300]
+
+
 def one_line(text: str) -> str:
     # Header injection: names go into subjects, which must be a single line.
     return " ".join(text.split())
 
 
+def mail_domain() -> str:
+    """The site's mail domain: its sending address's."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+
+
 def message_id(kind: str, pk: int, created_at: datetime.datetime) -> str:
     """The same Message-ID on every attempt: should one be sent twice (a sender stopped between
     sending and recording it), mail programs can tell it is the same message."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<{kind}-{pk}.{created_at:%Y%m%d%H%M%S}@{domain}>"
+    return f"<{kind}-{pk}.{created_at:%Y%m%d%H%M%S}@{mail_domain()}>"
 
 
 @dataclass
@@ -234,7 +249,7 @@ class Outbox:
 
     def record_failure(self, row, exc) -> bool:
         """Note a failed attempt; returns True when that was the last one allowed."""
-        error = one_line(f"{type(exc).__name__}: {exc}")[:300]
+        error = error_text(exc)
         limit = self.max_attempts()
         gave_up = row.attempts >= limit
         kind = permanent_failure(exc) if self.on_permanent_failure else ""

@@ -115,8 +115,15 @@ def parts(message):
 
 class TestTheEmailAsReceived:
     def test_both_parts_and_every_header(
-        self, smtp_server, bulletin_index, news_index, home_page, django_capture_on_commit_callbacks
+        self,
+        smtp_server,
+        bulletin_index,
+        news_index,
+        home_page,
+        django_capture_on_commit_callbacks,
+        settings,
     ):
+        settings.BULLETIN_UNSUBSCRIBE_EMAIL = "unsubscribe@perusupport.example"
         about = NewsItemPageFactory(parent=news_index, title="About the campaign")
         image = Image.objects.create(title="Marañón", file=get_test_image_file(size=(800, 600)))
         story = NewsItemPageFactory(parent=news_index, title="Oil spill in the Marañón")
@@ -147,7 +154,7 @@ class TestTheEmailAsReceived:
         own = manage_url(ana)
         assert own.startswith("http://localhost/subscribe/manage/")
         assert header(message, "List-Unsubscribe") == (
-            f"<{own}>, <mailto:website@perusupport.example?subject=unsubscribe>"
+            f"<{own}>, <mailto:unsubscribe@perusupport.example?subject=unsubscribe>"
         )
         assert header(message, "List-Unsubscribe-Post") == "List-Unsubscribe=One-Click"
         assert header(message, "List-Id") == "Peru Update <peru-update.perusupport.example>"
@@ -155,6 +162,15 @@ class TestTheEmailAsReceived:
         assert header(message, "Message-ID") == (
             f"<bulletin-{delivery.pk}.{delivery.created_at:%Y%m%d%H%M%S}@perusupport.example>"
         )
+        # Without a mailbox to read them, no unsubscribe by email: the one-click link only.
+        settings.BULLETIN_UNSUBSCRIBE_EMAIL = ""
+        bare = bulletin_email.message(
+            bulletin_email.edition_for_send(delivery.send),
+            recipient=ana.email,
+            manage_url=own,
+            message_id="<x@perusupport.example>",
+        )
+        assert bare.extra_headers["List-Unsubscribe"] == f"<{own}>"
         # Each subscriber's own link, in the header and in both parts.
         assert manage_url(luis) in header(smtp_server.handler.to(luis.email)[0], "List-Unsubscribe")
         assert own not in str(smtp_server.handler.to(luis.email)[0])
@@ -303,6 +319,41 @@ class TestStarting:
             sending.start_send(published, None)
         assert not BulletinSend.objects.exists()
 
+    def test_a_private_bulletin_is_not_sent(self, bulletin, bulletin_index):
+        subscribers(2)
+        restriction = PageViewRestriction.objects.create(
+            page=bulletin_index, restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+        with pytest.raises(sending.SendRefused, match="private"):
+            sending.start_send(bulletin, None)
+        restriction.delete()
+        sending.start_send(bulletin, None)  # positive control
+        assert BulletinSend.objects.count() == 1
+
+    @pytest.mark.parametrize("withdraw", ["unpublish", "make private", "delete"])
+    def test_a_bulletin_withdrawn_half_way_stops_its_emails(
+        self, smtp_server, bulletin, settings, django_capture_on_commit_callbacks, withdraw
+    ):
+        settings.BULLETIN_EMAIL_DELIVERY = "command"
+        subscribers(4)
+        with django_capture_on_commit_callbacks(execute=True):
+            send = sending.start_send(bulletin, None)
+        sending.send_due(limit=1)
+        assert len(smtp_server.handler.messages) == 1
+        if withdraw == "unpublish":
+            bulletin.unpublish()
+        elif withdraw == "make private":
+            PageViewRestriction.objects.create(
+                page=bulletin, restriction_type=PageViewRestriction.PASSWORD, password="x"
+            )
+        else:
+            bulletin.delete()  # a sent bulletin may be deleted: its send stays on record
+        call_command("send_bulletins", verbosity=0)
+        assert len(smtp_server.handler.messages) == 1
+        send.refresh_from_db()
+        assert send.title == "Peru Update 134"
+        assert send.progress() == {"pending": 0, "sent": 1, "failed": 3}
+
     def test_with_command_delivery_nothing_goes_until_the_command_runs(
         self, smtp_server, bulletin, settings, django_capture_on_commit_callbacks
     ):
@@ -317,7 +368,7 @@ class TestStarting:
 
 class TestRefusals:
     def test_temporary_refusal_retried_later_permanent_one_given_up_and_suppressed(
-        self, smtp_server, bulletin, settings, django_capture_on_commit_callbacks
+        self, smtp_server, bulletin, settings, django_capture_on_commit_callbacks, caplog
     ):
         settings.BULLETIN_EMAIL_DELIVERY = "command"
         busy, gone, fine = subscribers(3)
@@ -331,6 +382,9 @@ class TestRefusals:
         gone_row = BulletinDelivery.objects.get(recipient=gone.email)
         assert (gone_row.state, gone_row.attempts) == (State.FAILED, 1)
         assert "550" in gone_row.last_error
+        # The server's words name the address; neither the row's error nor the log keeps it.
+        assert gone.email not in gone_row.last_error and "(address)" in gone_row.last_error
+        assert "550" in caplog.text and gone.email not in caplog.text
         gone.refresh_from_db()
         assert gone.status == Status.SUPPRESSED and Suppression.holds(gone.email)
         busy_row = BulletinDelivery.objects.get(recipient=busy.email)
@@ -454,6 +508,7 @@ class TestTheAdmin:
         message = smtp_server.handler.messages[0].message
         assert header(message, "Subject") == "[Test] Peru Update 134"
         assert "List-Unsubscribe-Post" not in message
+        assert "List-Unsubscribe" not in message  # no subscriber, and no mailbox set
         text, html = parts(message)
         assert "Oil spill in the Marañón" in text and "Oil spill in the Marañón" in html
         assert not BulletinSend.objects.exists()

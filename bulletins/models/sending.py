@@ -11,10 +11,12 @@ from core.outbox import OutboxEmail
 
 
 class BulletinSend(models.Model):
-    # One-to-one: a bulletin can never be sent twice, whoever asks and however often.
+    # One-to-one: a bulletin can never be sent twice, whoever asks and however often. A sent
+    # bulletin may still be deleted: its send stays on record, by title.
     page = models.OneToOneField(
-        "bulletins.BulletinPage", on_delete=models.PROTECT, related_name="send"
+        "bulletins.BulletinPage", on_delete=models.SET_NULL, null=True, related_name="send"
     )
+    title = models.CharField(max_length=255, blank=True)
     # The published version sent: every subscriber gets the same text, even if an editor
     # publishes a change half-way through.
     revision = models.ForeignKey(
@@ -31,7 +33,7 @@ class BulletinSend(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.page} ({self.get_language_display()})"
+        return f"{self.title} ({self.get_language_display()})"
 
     def progress(self):
         """How many deliveries are in each state: {'pending': n, 'sent': n, 'failed': n}."""
