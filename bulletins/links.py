@@ -2,9 +2,11 @@
 against. The site's root address is the default Site's (Settings → Sites in the admin), so
 it is right in a command run by cron as in a request."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Site
 
 
@@ -17,9 +19,18 @@ def absolute(path: str, root: str | None = None) -> str:
     return (root or site_root_url()).rstrip("/") + path
 
 
+def subscriber_language(language: str | None) -> str:
+    """One of settings.LANGUAGES' codes ("en-gb", "es") for any way of writing a language (an
+    imported list may say "en")."""
+    try:
+        return get_supported_content_language_variant(language or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 def subscription_url(name: str, language: str, root: str | None = None, **kwargs) -> str:
     """The address of one of the subscription pages (bulletins/urls.py) in `language`."""
-    with translation.override(language):
+    with translation.override(subscriber_language(language)):
         return absolute(reverse(f"bulletins:{name}", kwargs=kwargs), root)
 
 

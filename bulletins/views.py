@@ -13,7 +13,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core.signin import wait_text
@@ -25,6 +25,11 @@ from .models import Subscriber
 from .subscriptions import Outcome
 
 ONE_CLICK = "One-Click"
+# A language's name inside a sentence of the reader's language ("llegarán en español").
+LANGUAGE_NAMES = {
+    "en-gb": pgettext_lazy("a language, in a sentence", "English"),
+    "es": pgettext_lazy("a language, in a sentence", "Spanish"),
+}
 
 
 def private(response):
@@ -230,6 +235,6 @@ def manage_page(request, subscriber, form=None, status=200):
         "language_form": form,
         "has_left": subscriptions.has_left(subscriber),
         "saved": request.GET.get("saved") == "language",
-        "language_name": dict(settings.LANGUAGES).get(language, language),
+        "language_name": LANGUAGE_NAMES.get(language, language),
     }
     return page(request, "bulletins/manage.html", context, status=status)

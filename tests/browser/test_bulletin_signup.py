@@ -43,7 +43,7 @@ SPANISH = {
     "subject": "Por favor, confirme: Peru Update",
     "confirm_heading": "Confirme su suscripción",
     "confirm": "Confirmar mi suscripción",
-    "confirmed": "Ya está suscrito",
+    "confirmed": "Su suscripción está activa",
     "manage": "Su suscripción",
     "leave": "Darme de baja de Peru Update",
     "left": "Se ha dado de baja de Peru Update",
