@@ -21,8 +21,9 @@ def normalise_email(address: str) -> str:
 
 
 def address_hash(address: str) -> str:
-    """The suppression list's key for an address: a plain SHA-256 of its lower case, so that
-    the list names nobody and stays valid whatever the site's secret key becomes."""
+    """The suppression list's key for an address: a SHA-256 of its lower case. The list cannot
+    be read as a list of addresses, and it stays valid whatever the site's secret key becomes;
+    but whoever has the database and an address in mind can tell whether it is on the list."""
     return hashlib.sha256(normalise_email(address).lower().encode()).hexdigest()
 
 
