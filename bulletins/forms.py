@@ -1,7 +1,6 @@
 """The sign-up form for Peru Update and the subscriber's language form."""
 
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -22,14 +21,6 @@ def language_field(**kwargs):
         error_messages={"invalid_choice": _("Choose English or Español.")},
         **kwargs,
     )
-
-
-def privacy_url(request):
-    """The privacy notice chosen in Settings → Membership settings, in the reader's language;
-    read by name through the app registry, as the contact form does: `members` imports this
-    app."""
-    membership_settings = apps.get_model("members", "MembershipSettings").for_request(request)
-    return membership_settings.privacy_url(request)
 
 
 def consent_text(privacy_url=None):

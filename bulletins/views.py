@@ -16,11 +16,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from core.forms import privacy_url
 from core.signin import wait_text
 from core.throttling import client_address, forget, record, refuse, subject
 
 from . import subscriptions
-from .forms import LanguageForm, SignUpForm, consent_text, consent_wording, privacy_url
+from .forms import LanguageForm, SignUpForm, consent_text, consent_wording
 from .models import Subscriber
 from .subscriptions import Outcome
 

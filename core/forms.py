@@ -11,6 +11,7 @@ itself, so the page decides what to do with a suspect post (keep it aside, never
 import time
 
 from django import forms
+from django.apps import apps
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
@@ -72,6 +73,16 @@ def trap_field():
 
 def started_field():
     return forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def privacy_url(request):
+    """The privacy notice chosen in Settings → Membership settings, in the reader's language,
+    or None while there is none. Read by name through the app registry: core imports no
+    content app."""
+    if not apps.is_installed("members"):
+        return None
+    membership_settings = apps.get_model("members", "MembershipSettings").for_request(request)
+    return membership_settings.privacy_url(request)
 
 
 def privacy_notice_link(url):

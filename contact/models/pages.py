@@ -7,7 +7,6 @@ pieces: the count of posts per address (core/throttling.py), the trap and timing
 one.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
+from core.forms import privacy_url
 from core.i18n import language_code
 from core.throttling import Limit, over_limit
 from home.models import SiteSettings, StandardPage
@@ -29,15 +29,6 @@ from .messages import ContactMessage
 
 def contact_limit():
     return Limit(scope="contact-form", events=settings.CONTACT_POSTS_PER_HOUR, seconds=3600)
-
-
-def privacy_url(request):
-    """The privacy notice chosen in Settings → Membership settings, in the reader's language,
-    or None while there is none. By name: the members app is not imported here."""
-    if not apps.is_installed("members"):
-        return None
-    membership_settings = apps.get_model("members", "MembershipSettings").for_request(request)
-    return membership_settings.privacy_url(request)
 
 
 # ContactPage's name as readers see it in search results (BasePage.get_verbose_name).
