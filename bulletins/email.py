@@ -14,14 +14,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
-from html import unescape
 from html.parser import HTMLParser
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from wagtail.models import Site
@@ -193,8 +191,7 @@ def charity():
 def preheader(page) -> str:
     """The line a mail program shows after the subject: the summary, or the editorial's first
     words."""
-    text = page.summary or " ".join(strip_tags(str(page.editorial)).split())
-    return Truncator(unescape(text)).chars(PREHEADER_CHARS)
+    return Truncator(page.summary or page.editorial_text).chars(PREHEADER_CHARS)
 
 
 def render(page) -> Edition:
