@@ -318,6 +318,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="website@localhost")
 globals().update(
     mail_settings(
         env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"),
+        # Django's own defaults, said aloud: from Django 6.1 the SMTP backend needs a host.
+        host=env("EMAIL_HOST", default="localhost"),
+        port=env.int("EMAIL_PORT", default=25),
         timeout=env.int("EMAIL_TIMEOUT", default=10),
     )
 )
