@@ -119,6 +119,15 @@ class TestSigningUp:
         # The trap, hidden from people.
         assert re.search(r'<div class="field--trap" hidden>', html)
 
+    def test_one_sign_up_form_a_page_the_footers_only_where_the_page_has_none(
+        self, client, home_page
+    ):
+        forms = {
+            url: client.get(url).content.decode().count('action="/subscribe/"')
+            for url in ["/", "/subscribe/", "/subscribe/check-your-email/"]
+        }
+        assert forms == {"/": 1, "/subscribe/": 1, "/subscribe/check-your-email/": 0}
+
     def test_sign_up_then_confirm_from_the_email(self, client, sign_up, smtp_server, home_page):
         response = sign_up("Ana.Quispe@Example.org", data={"name": "Ana Quispe"})
         assert response.status_code == 302 and response["Location"] == CHECK
